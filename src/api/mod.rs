@@ -1,0 +1,5 @@
+//! Server functions: thin, each one authorises first, then parses, then calls `server::` code.
+//! Their bodies compile only on the server; the browser gets a fetch stub with the same signature.
+
+pub mod auth;
+pub mod dashboard;

@@ -1,0 +1,53 @@
+//! The HTML shell and the route table.
+
+use crate::pages::{
+    auth::{LoginPage, LogoutPage, RegisterPage},
+    dashboard::DashboardPage,
+    home::HomePage,
+    not_found::NotFoundPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tests and scripts wait for this marker before clicking, so they exercise the hydrated app.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/insight.css"/>
+        <Title text="Insight"/>
+        <div id="app" data-hydrated=move || if hydrated.get() { "yes" } else { "no" }>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/logout") view=LogoutPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                </Routes>
+            </Router>
+        </div>
+    }
+}

@@ -1,0 +1,24 @@
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() {
+    use insight::server::{config::Settings, startup::Application, telemetry};
+
+    telemetry::init();
+    let run = async {
+        let conf = leptos::config::get_configuration(None)?;
+        let addr = conf.leptos_options.site_addr;
+        let app = Application::build(Settings::from_env(), conf.leptos_options, addr).await?;
+        app.run_until_stopped().await
+    };
+    if let Err(e) = run.await {
+        // `{:#}` prints the whole cause chain on one line: the operator sees what failed and why.
+        tracing::error!("Insight could not start: {e:#}");
+        eprintln!("Insight could not start: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {
+    // The browser build has no server entry point; `hydrate()` in lib.rs is its start.
+}

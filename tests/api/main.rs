@@ -1,0 +1,5 @@
+//! Integration tests: the real application on a random port with a fresh database (SQLite by default,
+//! PostgreSQL when `TEST_DATABASE_URL` points at a server), driven over real HTTP.
+
+mod auth;
+mod helpers;
