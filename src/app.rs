@@ -1,10 +1,14 @@
 //! The HTML shell and the route table.
 
 use crate::pages::{
+    application::ApplicationPage,
     auth::{LoginPage, LogoutPage, RegisterPage},
+    banks::BanksPage,
     dashboard::DashboardPage,
+    embed_signin::EmbedSigninPage,
     home::HomePage,
     not_found::NotFoundPage,
+    settings::SettingsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -46,6 +50,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/logout") view=LogoutPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/embed/signin") view=EmbedSigninPage/>
+                    <Route path=path!("/banks") view=BanksPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/applications/:id") view=ApplicationPage/>
                 </Routes>
             </Router>
         </div>

@@ -15,9 +15,7 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_insert_with(|| message.into());
+        self.0.entry(field.to_string()).or_insert_with(|| message.into());
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -92,10 +90,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // A malformed request body (e.g. a missing form field) is the caller's fault: say so plainly.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => Self::invalid(
-                "form",
-                "The form was incomplete. Please fill in every field.",
-            ),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                Self::invalid("form", "The form was incomplete. Please fill in every field.")
+            }
             other => Self::Transport(other.to_string()),
         }
     }

@@ -14,29 +14,19 @@ pub struct Me {
 pub async fn register(company_name: String, email: String, password: String) -> AppResult<()> {
     use crate::domain::{ClientId, CompanyName, EmailAddress, Password};
     use crate::error::{AppError, FieldErrors};
-    use crate::server::{
-        auth, db::organisations, error::ServerError, session::TypedSession, state::AppState,
-    };
+    use crate::server::{auth, db::organisations, error::ServerError, session::TypedSession, state::AppState};
     use rand::RngCore;
 
     let mut errors = FieldErrors::new();
-    let name = CompanyName::parse(&company_name)
-        .map_err(|m| errors.add("company_name", m))
-        .ok();
-    let email = EmailAddress::parse(&email)
-        .map_err(|m| errors.add("email", m))
-        .ok();
-    let password = Password::parse_new(password)
-        .map_err(|m| errors.add("password", m))
-        .ok();
+    let name = CompanyName::parse(&company_name).map_err(|m| errors.add("company_name", m)).ok();
+    let email = EmailAddress::parse(&email).map_err(|m| errors.add("email", m)).ok();
+    let password = Password::parse_new(password).map_err(|m| errors.add("password", m)).ok();
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(AppError::Invalid(errors));
     };
 
     let state = AppState::from_context()?;
-    let hash = auth::hash_password(&state, password)
-        .await
-        .map_err(ServerError::from)?;
+    let hash = auth::hash_password(&state, password).await.map_err(ServerError::from)?;
     let mut rng = rand::rngs::OsRng;
     let mut id_bytes = [0u8; 22];
     rng.fill_bytes(&mut id_bytes);
@@ -54,21 +44,12 @@ pub async fn register(company_name: String, email: String, password: String) -> 
     let created = match created {
         Ok(created) => created,
         Err(e) if e.is_unique_violation() => {
-            return Err(AppError::invalid(
-                "email",
-                "An account with this email already exists. Please log in instead.",
-            ))
+            return Err(AppError::invalid("email", "An account with this email already exists. Please log in instead."))
         }
         Err(e) => return Err(e.into()),
     };
-    TypedSession::extract()
-        .await?
-        .log_in(created.admin_user_id)
-        .await?;
-    tracing::info!(
-        organisation_id = created.organisation_id,
-        "organisation registered"
-    );
+    TypedSession::extract().await?.log_in(created.admin_user_id).await?;
+    tracing::info!(organisation_id = created.organisation_id, "organisation registered");
     leptos_axum::redirect("/dashboard");
     Ok(())
 }
@@ -77,17 +58,13 @@ pub async fn register(company_name: String, email: String, password: String) -> 
 pub async fn log_in(email: String, password: String) -> AppResult<()> {
     use crate::domain::{EmailAddress, Password};
     use crate::error::{AppError, FieldErrors};
-    use crate::server::{
-        auth, db::users, error::ServerError, session::TypedSession, state::AppState,
-    };
+    use crate::server::{auth, db::users, error::ServerError, session::TypedSession, state::AppState};
 
     let mut errors = FieldErrors::new();
     if email.trim().is_empty() {
         errors.add("email", "Please enter your email address.");
     }
-    let password = Password::parse_attempt(password)
-        .map_err(|m| errors.add("password", m))
-        .ok();
+    let password = Password::parse_attempt(password).map_err(|m| errors.add("password", m)).ok();
     errors.into_result()?;
     let password = password.ok_or(AppError::InvalidLogin)?;
 
@@ -101,9 +78,7 @@ pub async fn log_in(email: String, password: String) -> AppResult<()> {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let valid = auth::verify_password(&state, hash, password)
-        .await
-        .map_err(ServerError::from)?;
+    let valid = auth::verify_password(&state, hash, password).await.map_err(ServerError::from)?;
     match user_id {
         Some(user_id) if valid => {
             TypedSession::extract().await?.log_in(user_id).await?;
@@ -116,10 +91,7 @@ pub async fn log_in(email: String, password: String) -> AppResult<()> {
 
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn log_out() -> AppResult<()> {
-    crate::server::session::TypedSession::extract()
-        .await?
-        .log_out()
-        .await?;
+    crate::server::session::TypedSession::extract().await?.log_out().await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -127,9 +99,5 @@ pub async fn log_out() -> AppResult<()> {
 #[server(prefix = "/api", endpoint = "auth/me")]
 pub async fn get_me() -> AppResult<Option<Me>> {
     let user = crate::server::auth::current_user().await?;
-    Ok(user.map(|u| Me {
-        email: u.email,
-        organisation_name: u.organisation_name,
-        role: u.role,
-    }))
+    Ok(user.map(|u| Me { email: u.email, organisation_name: u.organisation_name, role: u.role }))
 }

@@ -2,3 +2,5 @@
 
 pub mod field;
 pub mod layout;
+pub mod post_message;
+pub mod status;

@@ -64,10 +64,7 @@ mod tests {
         let id = ClientId::from_random_bytes([200; RANDOM_LEN]);
         assert!(id.as_str().starts_with("ins_"));
         assert_eq!(id.as_str().len(), 4 + RANDOM_LEN);
-        assert!(id
-            .as_str()
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        assert!(id.as_str().chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         assert_eq!(ClientId::parse(id.as_str()).unwrap(), id);
     }
 
@@ -81,14 +78,7 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_rejected() {
-        for bad in [
-            "",
-            "ins_",
-            "abc",
-            "ins_short",
-            "ins_!!!!!!!!!!!!!!!!!!!!!!",
-            "xyz_0123456789012345678901",
-        ] {
+        for bad in ["", "ins_", "abc", "ins_short", "ins_!!!!!!!!!!!!!!!!!!!!!!", "xyz_0123456789012345678901"] {
             assert!(ClientId::parse(bad).is_err(), "{bad}");
         }
     }

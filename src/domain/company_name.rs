@@ -18,9 +18,7 @@ impl CompanyName {
             return Err("A company name needs at least 2 characters.".into());
         }
         if value.chars().count() > MAX_COMPANY_NAME_CHARS {
-            return Err(format!(
-                "A company name can be at most {MAX_COMPANY_NAME_CHARS} characters."
-            ));
+            return Err(format!("A company name can be at most {MAX_COMPANY_NAME_CHARS} characters."));
         }
         if value.chars().any(super::is_forbidden_char) {
             return Err("The company name contains characters that cannot be shown.".into());
@@ -61,20 +59,12 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_inner_whitespace_collapsed() {
-        assert_eq!(
-            CompanyName::parse("  Acme   Lending  ").unwrap().as_str(),
-            "Acme Lending"
-        );
+        assert_eq!(CompanyName::parse("  Acme   Lending  ").unwrap().as_str(), "Acme Lending");
     }
 
     #[test]
     fn non_ascii_and_markup_characters_are_kept_as_text() {
-        assert_eq!(
-            CompanyName::parse("Zażółć Gęślą sp. z o.o.")
-                .unwrap()
-                .as_str(),
-            "Zażółć Gęślą sp. z o.o."
-        );
+        assert_eq!(CompanyName::parse("Zażółć Gęślą sp. z o.o.").unwrap().as_str(), "Zażółć Gęślą sp. z o.o.");
         assert!(CompanyName::parse("<b>O'Brien & Sons</b>; DROP TABLE x").is_ok());
     }
 

@@ -15,15 +15,11 @@ impl EmailAddress {
             return Err("Please enter your email address.".into());
         }
         if value.chars().count() > MAX_EMAIL_LEN {
-            return Err(format!(
-                "An email address can be at most {MAX_EMAIL_LEN} characters."
-            ));
+            return Err(format!("An email address can be at most {MAX_EMAIL_LEN} characters."));
         }
         let invalid = || "Please enter a valid email address, like name@company.com.".to_string();
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
-        let bad_char = |c: char| {
-            c.is_whitespace() || super::is_forbidden_char(c) || "<>()[]\\,;:\"@".contains(c)
-        };
+        let bad_char = |c: char| c.is_whitespace() || super::is_forbidden_char(c) || "<>()[]\\,;:\"@".contains(c);
         if local.is_empty()
             || local.len() > 64
             || local.chars().any(bad_char)
@@ -77,12 +73,7 @@ mod tests {
 
     #[test]
     fn valid_addresses_are_normalised_to_lower_case() {
-        assert_eq!(
-            EmailAddress::parse("  Anna.Nowak@Example.COM ")
-                .unwrap()
-                .as_str(),
-            "anna.nowak@example.com"
-        );
+        assert_eq!(EmailAddress::parse("  Anna.Nowak@Example.COM ").unwrap().as_str(), "anna.nowak@example.com");
         assert!(EmailAddress::parse("a+tag@sub.example.pl").is_ok());
         assert!(EmailAddress::parse("zażółć@przykład.pl").is_ok());
     }
@@ -105,10 +96,7 @@ mod tests {
             "a@-x.com",
             ".a@x.com",
         ] {
-            assert!(
-                EmailAddress::parse(bad).is_err(),
-                "{bad:?} should be rejected"
-            );
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
 

@@ -10,9 +10,7 @@ pub fn format_minor(minor: i64) -> String {
 /// Human display with thousands separators: `-123456` → `"-1 234.56"`.
 pub fn display_minor(minor: i64) -> String {
     let plain = format_minor(minor);
-    let (sign, rest) = plain
-        .strip_prefix('-')
-        .map_or(("", plain.as_str()), |r| ("-", r));
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
     let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {

@@ -1,5 +1,8 @@
+use crate::api::applications::list_latest_imports;
 use crate::api::dashboard::get_dashboard;
 use crate::components::layout::PortalPage;
+use crate::components::status::{format_instant, StatusBadge};
+use crate::domain::application::ImportSummary;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,6 +24,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p>"Put this in the SignIn Widget snippet on your website."</p>
                                 <code class="client-id" data-testid="client-id">{d.client_id.to_string()}</code>
                             </section>
+                            <LatestImports/>
                             <p class="muted">"Signed in as "{d.email.clone()}" ("{d.role.to_string()}")."</p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
@@ -29,5 +33,58 @@ pub fn DashboardPage() -> impl IntoView {
                 })}
             </Suspense>
         </PortalPage>
+    }
+}
+
+#[component]
+fn LatestImports() -> impl IntoView {
+    let imports = Resource::new(|| (), |_| list_latest_imports());
+    view! {
+        <section class="card">
+            <h2>"Latest applications"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match imports.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"No imports yet. When an applicant connects their bank through your widget, the import appears here."</p>
+                        }.into_any(),
+                        Ok(list) => view! { <ImportTable imports=list/> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn ImportTable(imports: Vec<ImportSummary>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table data-testid="imports">
+                <thead>
+                    <tr>
+                        <th>"Owner"</th>
+                        <th>"Your reference"</th>
+                        <th>"Bank"</th>
+                        <th>"Status"</th>
+                        <th>"Created"</th>
+                        <th><span class="visually-hidden">"Details"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {imports.into_iter().map(|i| view! {
+                        <tr data-import-id=i.import_id.to_string()>
+                            <td>{if i.owner_names.is_empty() { "—".to_string() } else { i.owner_names.clone() }}</td>
+                            <td>{i.owner_external_id.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>{i.target_name.clone()}</td>
+                            <td><StatusBadge status=i.status/></td>
+                            <td>{format_instant(i.created_at)}</td>
+                            <td><a href=format!("/applications/{}", i.import_id)>"Open"</a></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

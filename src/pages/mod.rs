@@ -1,6 +1,10 @@
 //! One component per route.
 
+pub mod application;
 pub mod auth;
+pub mod banks;
 pub mod dashboard;
+pub mod embed_signin;
 pub mod home;
 pub mod not_found;
+pub mod settings;

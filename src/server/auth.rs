@@ -38,11 +38,7 @@ fn hasher() -> Argon2<'static> {
 }
 
 pub async fn hash_password(state: &AppState, password: Password) -> anyhow::Result<PasswordHash> {
-    let _permit = state
-        .hash_permits
-        .acquire()
-        .await
-        .context("hash limiter closed")?;
+    let _permit = state.hash_permits.acquire().await.context("hash limiter closed")?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         hasher()
@@ -62,11 +58,7 @@ pub async fn verify_password(
     password: Password,
 ) -> anyhow::Result<bool> {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let _permit = state
-        .hash_permits
-        .acquire()
-        .await
-        .context("hash limiter closed")?;
+    let _permit = state.hash_permits.acquire().await.context("hash limiter closed")?;
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = match stored {
@@ -81,11 +73,8 @@ pub async fn verify_password(
                 })
                 .clone(),
         };
-        let parsed = argon2::PasswordHash::new(&phc)
-            .map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
-        let ok = hasher()
-            .verify_password(password.expose().as_bytes(), &parsed)
-            .is_ok();
+        let parsed = argon2::PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
+        let ok = hasher().verify_password(password.expose().as_bytes(), &parsed).is_ok();
         Ok(ok && known)
     })
     .await

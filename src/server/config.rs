@@ -14,6 +14,40 @@ pub struct Settings {
     pub session_inactivity: Duration,
     /// How many argon2id hashes may run at once (each takes ~19 MiB and ~50 ms of one core).
     pub max_concurrent_hashes: usize,
+    /// Import workers in this process.
+    pub workers: usize,
+    pub import: ImportTuning,
+    /// Bank targets switched off on this installation (`APP_DISABLED_TARGETS=demo-de,demo-business`).
+    pub disabled_targets: Vec<String>,
+    /// Requests one IP address may make to the widget endpoints per minute.
+    pub widget_requests_per_minute: u32,
+}
+
+/// Timings of the import worker; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct ImportTuning {
+    /// How long a claimed job stays a worker's without a heartbeat; after that another worker resumes it.
+    pub lease: Duration,
+    /// First retry delay for a transient bank error; doubles each time.
+    pub retry_base: Duration,
+    /// Retries of one bank call before the error counts.
+    pub call_retries: u32,
+    /// Runs of a job before a transient failure becomes final.
+    pub max_attempts: i64,
+    /// How often an idle worker looks for work (it is also woken when an import is queued here).
+    pub poll_interval: Duration,
+}
+
+impl Default for ImportTuning {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(15),
+            retry_base: Duration::from_millis(200),
+            call_retries: 3,
+            max_attempts: 5,
+            poll_interval: Duration::from_millis(500),
+        }
+    }
 }
 
 impl Settings {
@@ -26,17 +60,20 @@ impl Settings {
                 .map(|v| v == "true" || v == "1")
                 .unwrap_or_else(|| public_url.starts_with("https://")),
             session_inactivity: Duration::from_secs(8 * 3600),
-            max_concurrent_hashes: var("APP_MAX_CONCURRENT_HASHES")
+            max_concurrent_hashes: var("APP_MAX_CONCURRENT_HASHES").and_then(|v| v.parse().ok()).unwrap_or(2),
+            workers: var("APP_IMPORT_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(2),
+            import: ImportTuning::default(),
+            disabled_targets: var("APP_DISABLED_TARGETS")
+                .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
+                .unwrap_or_default(),
+            widget_requests_per_minute: var("APP_WIDGET_REQUESTS_PER_MINUTE")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(2),
+                .unwrap_or(300),
         }
     }
 
     /// Settings for tests and tools: everything default but the database.
     pub fn for_database(database_url: impl Into<String>) -> Self {
-        Self {
-            database_url: database_url.into(),
-            ..Self::from_env()
-        }
+        Self { database_url: database_url.into(), ..Self::from_env() }
     }
 }

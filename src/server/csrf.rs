@@ -13,11 +13,7 @@ pub async fn reject_cross_site(req: Request, next: Next) -> Response {
         next.run(req).await
     } else {
         tracing::warn!(path = %req.uri().path(), "cross-site state-changing request refused");
-        (
-            StatusCode::FORBIDDEN,
-            "Cross-site request refused. Please use the form on this site.",
-        )
-            .into_response()
+        (StatusCode::FORBIDDEN, "Cross-site request refused. Please use the form on this site.").into_response()
     }
 }
 
@@ -33,10 +29,7 @@ pub fn is_same_site(headers: &HeaderMap) -> bool {
     match headers.get(header::ORIGIN).map(|o| o.to_str()) {
         None => true,
         Some(Ok(origin)) => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or_default();
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
             let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
             !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
         }
@@ -66,18 +59,9 @@ mod tests {
 
     #[test]
     fn origin_must_match_host_when_fetch_metadata_is_absent() {
-        assert!(is_same_site(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_site(&headers(&[
-            ("origin", "http://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_site(&headers(&[
-            ("origin", "null"),
-            ("host", "127.0.0.1:3000")
-        ])));
+        assert!(is_same_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_same_site(&headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_same_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
         assert!(is_same_site(&headers(&[("host", "127.0.0.1:3000")])));
     }
 }

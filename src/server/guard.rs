@@ -13,12 +13,7 @@ use tower_sessions::Session;
 const PROTECTED: [&str; 4] = ["/dashboard", "/applications", "/settings", "/widget"];
 
 pub fn is_protected(path: &str) -> bool {
-    PROTECTED.iter().any(|p| {
-        path == *p
-            || path
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
+    PROTECTED.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 pub async fn require_login_for_pages(

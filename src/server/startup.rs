@@ -1,9 +1,11 @@
 //! Builds the application: database, session layer, router, and serves it until a shutdown signal.
 
+use super::banks::{Catalog, TargetId};
 use super::config::Settings;
 use super::db::{Db, SessionStoreAny};
 use super::state::AppState;
-use super::{csrf, guard};
+use super::widget::rate_limit::RateLimiter;
+use super::{csrf, guard, jobs, widget};
 use crate::app::{shell, App};
 use anyhow::Context;
 use axum::Router;
@@ -25,54 +27,45 @@ pub struct Application {
 
 impl Application {
     /// Connects and migrates the database and binds the listener (port 0 picks a free port, for tests).
-    pub async fn build(
-        settings: Settings,
-        leptos_options: LeptosOptions,
-        addr: SocketAddr,
-    ) -> anyhow::Result<Self> {
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions, addr: SocketAddr) -> anyhow::Result<Self> {
         let (db, store) = Db::connect(&settings.database_url).await?;
+        let disabled: Vec<TargetId> =
+            settings.disabled_targets.iter().filter_map(|t| TargetId::parse(t).ok()).collect();
         let state = AppState {
             leptos_options,
             db,
-            hash_permits: Arc::new(tokio::sync::Semaphore::new(
-                settings.max_concurrent_hashes.max(1),
+            hash_permits: Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1))),
+            catalog: Arc::new(Catalog::with_demo_banks().with_disabled(&disabled)),
+            import_queued: Arc::new(tokio::sync::Notify::new()),
+            widget_limiter: Arc::new(RateLimiter::new(
+                settings.widget_requests_per_minute,
+                std::time::Duration::from_secs(60),
             )),
             settings: Arc::new(settings),
         };
         let router = router(state.clone(), store.clone());
-        let listener = TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        Ok(Self {
-            listener,
-            router,
-            state,
-            store,
-        })
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        Ok(Self { listener, router, state, store })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let deletion = tokio::spawn(
-            self.store
-                .clone()
-                .continuously_delete_expired(tokio::time::Duration::from_secs(600)),
-        );
+        let deletion =
+            tokio::spawn(self.store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(600)));
+        let workers = jobs::worker::spawn_workers(&self.state);
         tracing::info!("Insight is listening on http://{}", self.local_addr());
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server failed")?;
         deletion.abort();
+        // A job cut short here is resumed by the next worker once its lease expires; nothing is lost.
+        for w in workers {
+            w.abort();
+        }
         Ok(())
     }
 }
@@ -90,12 +83,12 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
+        .route("/signin-widget.js", axum::routing::get(widget::http::loader_script))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::require_login_for_pages,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::require_login_for_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), widget::http::frame_policy))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), widget::rate_limit::limit_widget_requests))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(csrf::reject_cross_site))
         .with_state(state)

@@ -1,9 +1,10 @@
+use super::banks::Catalog;
 use super::config::Settings;
 use super::db::Db;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 /// Everything a request handler, a server function or the worker needs, cheap to clone.
 #[derive(Clone, FromRef)]
@@ -13,6 +14,11 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Bounds concurrent argon2id work so a burst of log-ins cannot starve the executor or memory.
     pub hash_permits: Arc<Semaphore>,
+    /// The bank targets this installation offers.
+    pub catalog: Arc<Catalog>,
+    /// Wakes idle import workers of this process when an import is queued.
+    pub import_queued: Arc<Notify>,
+    pub widget_limiter: Arc<super::widget::rate_limit::RateLimiter>,
 }
 
 impl AppState {

@@ -1,9 +1,14 @@
 //! The only place with SQL. One binary speaks SQLite and PostgreSQL, chosen at run time by the URL, so all
 //! queries are portable: `$N` placeholders in order, integers for money and instants, text for the rest.
 
+pub mod import_queue;
+pub mod import_writes;
+pub mod imports;
 pub mod organisations;
 pub mod session_store;
+pub mod signin_sessions;
 pub mod users;
+pub mod widget_config;
 
 use anyhow::Context;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
@@ -41,10 +46,7 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            anyhow::bail!(
-                "DATABASE_URL must start with sqlite:// or postgres:// (got {})",
-                redact(url)
-            );
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {})", redact(url));
         };
         let store = match backend {
             Backend::Sqlite => {
@@ -87,8 +89,10 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         use sqlx::Executor;
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                            .await?;
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
                     }
                     Ok(())
                 })
@@ -98,10 +102,7 @@ impl Db {
             .with_context(|| format!("cannot open database {}", redact(url)))?;
         let db = Db { pool, backend };
         db.migrate().await?;
-        store
-            .migrate()
-            .await
-            .context("could not create the session table")?;
+        store.migrate().await.context("could not create the session table")?;
         Ok((db, store))
     }
 
@@ -110,26 +111,21 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,
         };
-        migrator.run(&self.pool).await.context(
-            "database migration failed; the portal will not start on a partly migrated schema",
-        )
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed; the portal will not start on a partly migrated schema")
     }
 }
 
 fn create_parent_dir(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create directory {}", parent.display()))?;
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create directory {}", parent.display()))?;
     }
     Ok(())
 }
@@ -159,10 +155,7 @@ mod tests {
         };
         let sqlite = names(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"));
         assert!(!sqlite.is_empty());
-        assert_eq!(
-            sqlite,
-            names(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
-        );
+        assert_eq!(sqlite, names(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres")));
     }
 
     #[test]

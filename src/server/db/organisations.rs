@@ -44,10 +44,7 @@ pub async fn create_with_admin(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(NewOrganisation {
-        organisation_id,
-        admin_user_id,
-    })
+    Ok(NewOrganisation { organisation_id, admin_user_id })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,34 +54,24 @@ pub struct OrganisationRow {
     pub client_id: ClientId,
 }
 
-pub async fn find_by_client_id(
-    db: &Db,
-    client_id: &ClientId,
-) -> ServerResult<Option<OrganisationRow>> {
+pub async fn find_by_client_id(db: &Db, client_id: &ClientId) -> ServerResult<Option<OrganisationRow>> {
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT organisation_id, name FROM organisation WHERE client_id = $1")
             .bind(client_id.as_str())
             .fetch_optional(&db.pool)
             .await?;
-    Ok(row.map(|(organisation_id, name)| OrganisationRow {
-        organisation_id,
-        name,
-        client_id: client_id.clone(),
-    }))
+    Ok(row.map(|(organisation_id, name)| OrganisationRow { organisation_id, name, client_id: client_id.clone() }))
 }
 
 pub async fn signing_secret(db: &Db, organisation_id: i64) -> ServerResult<String> {
-    let (secret,): (String,) =
-        sqlx::query_as("SELECT signing_secret FROM organisation WHERE organisation_id = $1")
-            .bind(organisation_id)
-            .fetch_one(&db.pool)
-            .await?;
+    let (secret,): (String,) = sqlx::query_as("SELECT signing_secret FROM organisation WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(secret)
 }
 
 pub async fn count(db: &Db) -> ServerResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organisation")
-        .fetch_one(&db.pool)
-        .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organisation").fetch_one(&db.pool).await?;
     Ok(n)
 }

@@ -24,34 +24,26 @@ pub async fn find_current(db: &Db, user_id: i64) -> ServerResult<Option<CurrentU
     .bind(user_id)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(
-        |(user_id, organisation_id, organisation_name, client_id, email, role)| {
-            Ok(CurrentUser {
-                user_id,
-                organisation_id,
-                organisation_name,
-                client_id: ClientId::parse(&client_id)
-                    .map_err(|e| anyhow::anyhow!("stored client id invalid: {e}"))?,
-                email,
-                role: Role::parse(&role)
-                    .map_err(|e| anyhow::anyhow!("stored role invalid: {e}"))?,
-            })
-        },
-    )
+    row.map(|(user_id, organisation_id, organisation_name, client_id, email, role)| {
+        Ok(CurrentUser {
+            user_id,
+            organisation_id,
+            organisation_name,
+            client_id: ClientId::parse(&client_id).map_err(|e| anyhow::anyhow!("stored client id invalid: {e}"))?,
+            email,
+            role: Role::parse(&role).map_err(|e| anyhow::anyhow!("stored role invalid: {e}"))?,
+        })
+    })
     .transpose()
     .map_err(|e: anyhow::Error| ServerError::Other(e))
 }
 
 /// The user id and password hash for a log-in attempt.
-pub async fn find_credentials(
-    db: &Db,
-    email: &EmailAddress,
-) -> ServerResult<Option<(i64, PasswordHash)>> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT app_user_id, password_hash FROM app_user WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(&db.pool)
-            .await?;
+pub async fn find_credentials(db: &Db, email: &EmailAddress) -> ServerResult<Option<(i64, PasswordHash)>> {
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT app_user_id, password_hash FROM app_user WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.map(|(id, hash)| (id, PasswordHash::from_stored(hash))))
 }
 

@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One bank target of the coverage page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankInfo {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub currency: String,
+    pub data: Vec<String>,
+    pub authentication: String,
+    pub status: String,
+    pub sandbox: bool,
+}
+
+#[server(prefix = "/api", endpoint = "banks")]
+pub async fn list_banks() -> Result<Vec<BankInfo>, crate::error::AppError> {
+    let state = crate::server::state::AppState::from_context()?;
+    Ok(state
+        .catalog
+        .list()
+        .into_iter()
+        .map(|t| {
+            let scope = [
+                (t.scope.owners, "owners"),
+                (t.scope.accounts, "accounts"),
+                (t.scope.transactions, "transactions"),
+                (t.scope.cards, "cards"),
+            ];
+            BankInfo {
+                id: t.id.as_str().to_string(),
+                name: t.name,
+                country: t.country,
+                currency: t.currency,
+                data: scope.iter().filter(|(on, _)| *on).map(|(_, n)| n.to_string()).collect(),
+                authentication: t.auth.label().to_string(),
+                status: t.health.as_str().to_string(),
+                sandbox: t.sandbox,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,306 @@
+//! Values of the SignIn Widget contract (SPEC §3): parsed on the server whatever the loader sent.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The applicant's id in the business's own system: ≤128 of `[A-Za-z0-9._:-]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerExternalId(String);
+
+impl OwnerExternalId {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if raw.is_empty() || raw.len() > 128 {
+            return Err("ownerExternalId must have 1 to 128 characters.".into());
+        }
+        if !raw.bytes().all(|b| b.is_ascii_alphanumeric() || b".:_-".contains(&b)) {
+            return Err("ownerExternalId may contain only letters, digits and . _ : -".into());
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Months of history to import: 1 to 24.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Months(u32);
+
+impl Months {
+    pub const DEFAULT: Months = Months(12);
+
+    pub fn new(months: i64) -> Result<Self, String> {
+        if (1..=24).contains(&months) {
+            Ok(Self(months as u32))
+        } else {
+            Err("Months of history must be between 1 and 24.".into())
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        raw.trim()
+            .parse::<i64>()
+            .map_err(|_| "Months of history must be a whole number.".to_string())
+            .and_then(Self::new)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    En,
+    Pl,
+}
+
+impl Locale {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "en" => Ok(Locale::En),
+            "pl" => Ok(Locale::Pl),
+            _ => Err("locale must be \"en\" or \"pl\".".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Pl => "pl",
+        }
+    }
+}
+
+/// ISO 3166-1 alpha-2 country code, upper-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let v = raw.trim().to_ascii_uppercase();
+        if v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(v))
+        } else {
+            Err("country must be a two-letter code such as PL.".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A web origin allowed to embed the widget: scheme, host and optional port, no path. `https` is required
+/// except for `localhost`/`127.0.0.1`, where `*` stands for any port.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AllowedOrigin(String);
+
+impl AllowedOrigin {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let (scheme, rest) = raw.split_once("://").ok_or("An origin looks like https://shop.example.")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+            return Err("An origin has no path, query or user name: just https://host or https://host:port.".into());
+        }
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (h, Some(p)),
+            _ => (rest, None),
+        };
+        let host = host.to_ascii_lowercase();
+        let local = host == "localhost" || host == "127.0.0.1";
+        match scheme.as_str() {
+            "https" => {}
+            "http" if local => {}
+            "http" => return Err("Use https:// (plain http:// is allowed only for localhost).".into()),
+            _ => return Err("An origin starts with https:// or http://.".into()),
+        }
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        if !host_ok {
+            return Err(format!("\"{host}\" is not a valid host name."));
+        }
+        let port = match port {
+            None => None,
+            Some("*") if local => Some("*".to_string()),
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 => Some(n.to_string()),
+                _ => return Err(format!("\"{p}\" is not a valid port.")),
+            },
+        };
+        let default_port = if scheme == "https" { "443" } else { "80" };
+        Ok(Self(match port {
+            Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+            _ => format!("{scheme}://{host}"),
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a page origin (as a browser reports it) is covered by this entry.
+    pub fn matches(&self, page_origin: &str) -> bool {
+        match self.0.strip_suffix(":*") {
+            Some(prefix) => {
+                page_origin == prefix
+                    || page_origin.strip_prefix(prefix).is_some_and(|r| {
+                        r.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                    })
+            }
+            None => self.0 == page_origin,
+        }
+    }
+
+    /// The defaults every organisation starts with, for trying the widget on a developer machine.
+    pub fn defaults() -> Vec<AllowedOrigin> {
+        vec![Self("http://localhost:*".into()), Self("http://127.0.0.1:*".into())]
+    }
+}
+
+impl fmt::Display for AllowedOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_external_ids_follow_the_contract() {
+        assert!(OwnerExternalId::parse("application-42").is_ok());
+        assert!(OwnerExternalId::parse("a.b:c_d-9").is_ok());
+        assert!(OwnerExternalId::parse(&"x".repeat(128)).is_ok());
+        for bad in ["", "has space", "ą", "<x>", "a/b"] {
+            assert!(OwnerExternalId::parse(bad).is_err(), "{bad}");
+        }
+        assert!(OwnerExternalId::parse(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn months_are_bounded_to_one_to_twenty_four() {
+        assert!(Months::new(0).is_err() && Months::new(25).is_err() && Months::new(-3).is_err());
+        assert_eq!(Months::new(24).unwrap().get(), 24);
+        assert_eq!(Months::parse(" 3 ").unwrap().get(), 3);
+        assert!(Months::parse("three").is_err());
+    }
+
+    #[test]
+    fn origins_are_normalised() {
+        assert_eq!(AllowedOrigin::parse("HTTPS://Shop.Example/").unwrap().as_str(), "https://shop.example");
+        assert_eq!(AllowedOrigin::parse("https://shop.example:443").unwrap().as_str(), "https://shop.example");
+        assert_eq!(AllowedOrigin::parse("https://shop.example:8443").unwrap().as_str(), "https://shop.example:8443");
+        assert_eq!(AllowedOrigin::parse("http://localhost:3000").unwrap().as_str(), "http://localhost:3000");
+    }
+
+    #[test]
+    fn bad_origins_are_rejected_with_a_reason() {
+        for bad in [
+            "shop.example",
+            "http://shop.example",
+            "ftp://shop.example",
+            "https://shop.example/path",
+            "https://shop.example?x=1",
+            "https://user@shop.example",
+            "https://",
+            "https://shop..example",
+            "https://shop.example:99999",
+            "https://shop.example:*",
+            "javascript:alert(1)",
+        ] {
+            assert!(AllowedOrigin::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wildcard_ports_match_only_local_origins_with_a_port() {
+        let any = &AllowedOrigin::defaults()[1];
+        assert!(any.matches("http://127.0.0.1:3100"));
+        assert!(any.matches("http://127.0.0.1"));
+        assert!(!any.matches("http://127.0.0.1.evil.example"));
+        assert!(!any.matches("http://127.0.0.1:3100x"));
+        let exact = AllowedOrigin::parse("https://shop.example").unwrap();
+        assert!(exact.matches("https://shop.example"));
+        assert!(!exact.matches("https://shop.example:444"));
+    }
+}
+
+/// What a business configured for its widget (SPEC §2 step 2). The server treats it as authoritative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSettings {
+    pub auto_import: bool,
+    pub months: Months,
+    pub locale: Locale,
+    /// `None` shows banks of every country.
+    pub country: Option<CountryCode>,
+    pub allowed_origins: Vec<AllowedOrigin>,
+}
+
+impl Default for WidgetSettings {
+    fn default() -> Self {
+        Self {
+            auto_import: true,
+            months: Months::DEFAULT,
+            locale: Locale::En,
+            country: None,
+            allowed_origins: AllowedOrigin::defaults(),
+        }
+    }
+}
+
+impl WidgetSettings {
+    pub fn allows_origin(&self, page_origin: &str) -> bool {
+        self.allowed_origins.iter().any(|o| o.matches(page_origin))
+    }
+}
+
+/// The origin of the page that embeds the widget, as the loader reports it: `scheme://host[:port]` and
+/// nothing else, so it is safe to put in a policy header or a script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageOrigin(String);
+
+impl PageOrigin {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let bad = || "The page origin is not valid.".to_string();
+        let (scheme, rest) = raw.split_once("://").ok_or_else(bad)?;
+        if scheme != "http" && scheme != "https" {
+            return Err(bad());
+        }
+        let (host, port) = rest.rsplit_once(':').map_or((rest, None), |(h, p)| (h, Some(p)));
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        if host_ok && port_ok {
+            Ok(Self(raw.to_string()))
+        } else {
+            Err(bad())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod page_origin_tests {
+    use super::PageOrigin;
+
+    #[test]
+    fn only_plain_origins_are_accepted() {
+        assert!(PageOrigin::parse("http://localhost:3100").is_ok());
+        assert!(PageOrigin::parse("https://shop.example").is_ok());
+        for bad in
+            ["", "null", "https://shop.example/x", "https://a b", "javascript://x", "https://x:1'2", "https://\"x"]
+        {
+            assert!(PageOrigin::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

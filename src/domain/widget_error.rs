@@ -1,0 +1,151 @@
+//! The error codes the widget shows and sends to `onError` (SPEC §6), with a friendly message per language.
+
+use super::widget::Locale;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WidgetErrorCode {
+    InvalidCredentials,
+    InvalidOneTimeCode,
+    AccessBlocked,
+    AccessTemporarilyBlocked,
+    ServiceTemporarilyUnavailable,
+    SessionExpired,
+    UnknownClient,
+    OriginNotAllowed,
+    UserCancelled,
+    /// Embed options the server cannot accept (e.g. `autoImport.months` outside 1–24).
+    InvalidOptions,
+    InternalError,
+}
+
+impl WidgetErrorCode {
+    pub const ALL: [WidgetErrorCode; 11] = [
+        Self::InvalidCredentials,
+        Self::InvalidOneTimeCode,
+        Self::AccessBlocked,
+        Self::AccessTemporarilyBlocked,
+        Self::ServiceTemporarilyUnavailable,
+        Self::SessionExpired,
+        Self::UnknownClient,
+        Self::OriginNotAllowed,
+        Self::UserCancelled,
+        Self::InvalidOptions,
+        Self::InternalError,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "InvalidCredentials",
+            Self::InvalidOneTimeCode => "InvalidOneTimeCode",
+            Self::AccessBlocked => "AccessBlocked",
+            Self::AccessTemporarilyBlocked => "AccessTemporarilyBlocked",
+            Self::ServiceTemporarilyUnavailable => "ServiceTemporarilyUnavailable",
+            Self::SessionExpired => "SessionExpired",
+            Self::UnknownClient => "UnknownClient",
+            Self::OriginNotAllowed => "OriginNotAllowed",
+            Self::UserCancelled => "UserCancelled",
+            Self::InvalidOptions => "InvalidOptions",
+            Self::InternalError => "InternalError",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// Errors after which the user can simply try the same step again.
+    pub fn can_retry_step(self) -> bool {
+        matches!(self, Self::InvalidCredentials | Self::InvalidOneTimeCode)
+    }
+
+    /// Errors after which starting over (a new session) makes sense.
+    pub fn can_start_over(self) -> bool {
+        matches!(
+            self,
+            Self::ServiceTemporarilyUnavailable
+                | Self::SessionExpired
+                | Self::InternalError
+                | Self::AccessTemporarilyBlocked
+        )
+    }
+
+    pub fn message(self, locale: Locale) -> &'static str {
+        use Locale::*;
+        match (self, locale) {
+            (Self::InvalidCredentials, En) => "The login or password is not correct. Please check them and try again.",
+            (Self::InvalidCredentials, Pl) => "Login lub hasło są nieprawidłowe. Sprawdź je i spróbuj ponownie.",
+            (Self::InvalidOneTimeCode, En) => "That code is not correct. Please check the code from your bank and try again.",
+            (Self::InvalidOneTimeCode, Pl) => "Kod jest nieprawidłowy. Sprawdź kod z banku i spróbuj ponownie.",
+            (Self::AccessBlocked, En) => "Your bank has blocked access to this account. Please contact your bank.",
+            (Self::AccessBlocked, Pl) => "Bank zablokował dostęp do tego konta. Skontaktuj się ze swoim bankiem.",
+            (Self::AccessTemporarilyBlocked, En) => "Access is blocked for now after too many attempts. Please try again later.",
+            (Self::AccessTemporarilyBlocked, Pl) => "Dostęp jest chwilowo zablokowany po zbyt wielu próbach. Spróbuj ponownie później.",
+            (Self::ServiceTemporarilyUnavailable, En) => "Your bank is not answering right now. Please try again in a few minutes.",
+            (Self::ServiceTemporarilyUnavailable, Pl) => "Twój bank chwilowo nie odpowiada. Spróbuj ponownie za kilka minut.",
+            (Self::SessionExpired, En) => "This session has expired. Please start again.",
+            (Self::SessionExpired, Pl) => "Sesja wygasła. Zacznij od początku.",
+            (Self::UnknownClient, En) => "This bank connection is not set up correctly (unknown Client ID). Please tell the website owner.",
+            (Self::UnknownClient, Pl) => "To połączenie z bankiem nie jest poprawnie skonfigurowane (nieznany Client ID). Poinformuj właściciela strony.",
+            (Self::OriginNotAllowed, En) => "This website is not allowed to use this bank connection. Please tell the website owner.",
+            (Self::OriginNotAllowed, Pl) => "Ta strona nie może korzystać z tego połączenia z bankiem. Poinformuj właściciela strony.",
+            (Self::UserCancelled, En) => "You cancelled the bank connection.",
+            (Self::UserCancelled, Pl) => "Anulowano połączenie z bankiem.",
+            (Self::InvalidOptions, En) => "This bank connection is not set up correctly (invalid options). Please tell the website owner.",
+            (Self::InvalidOptions, Pl) => "To połączenie z bankiem nie jest poprawnie skonfigurowane (błędne opcje). Poinformuj właściciela strony.",
+            (Self::InternalError, En) => "Something went wrong on our side. Please try again.",
+            (Self::InternalError, Pl) => "Coś poszło nie tak po naszej stronie. Spróbuj ponownie.",
+        }
+    }
+}
+
+/// What the widget's server functions return when a step fails: a code and a message safe to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetError {
+    pub code: WidgetErrorCode,
+    pub message: String,
+    /// A detail for the business's developer (e.g. which option was wrong); never a secret.
+    pub detail: Option<String>,
+}
+
+impl WidgetError {
+    pub fn new(code: WidgetErrorCode, locale: Locale) -> Self {
+        Self { code, message: code.message(locale).to_string(), detail: None }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_message_in_each_language() {
+        for code in WidgetErrorCode::ALL {
+            assert_eq!(WidgetErrorCode::parse(code.as_str()), Some(code));
+            let (en, pl) = (code.message(Locale::En), code.message(Locale::Pl));
+            assert!(!en.is_empty() && !pl.is_empty() && en != pl, "{code:?}");
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for WidgetError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        // Transport problems (network, bad request) are shown like any other internal error.
+        WidgetError::new(WidgetErrorCode::InternalError, Locale::En).with_detail(value.to_string())
+    }
+}
+
+impl std::fmt::Display for WidgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for WidgetError {}

@@ -1,0 +1,111 @@
+//! The catalog of enabled bank targets, shared by the widget, `/banks` and the import worker.
+
+use std::sync::Arc;
+
+use super::clock::{system_clock, Clock};
+use super::demo::{DemoBank, DemoTarget};
+use super::types::{TargetId, TargetInfo};
+use super::Connector;
+
+/// Enabled connectors in display order.
+#[derive(Clone)]
+pub struct Catalog {
+    connectors: Vec<Arc<dyn Connector>>,
+}
+
+impl Catalog {
+    /// All Demo Bank targets on the real date.
+    pub fn with_demo_banks() -> Self {
+        Self::with_demo_banks_at(system_clock())
+    }
+
+    /// All Demo Bank targets with an injected "today".
+    pub fn with_demo_banks_at(today: Clock) -> Self {
+        let connectors = DemoTarget::ALL
+            .into_iter()
+            .map(|t| Arc::new(DemoBank::new(t, today.clone())) as Arc<dyn Connector>)
+            .collect();
+        Self { connectors }
+    }
+
+    /// The demo banks on the real date, minus the `disabled` targets (from configuration).
+    pub fn from_config(disabled: &[TargetId]) -> Self {
+        Self::with_demo_banks().with_disabled(disabled)
+    }
+
+    /// A catalog of the given connectors, in that order (for future real connectors and tests).
+    pub fn from_connectors(connectors: Vec<Arc<dyn Connector>>) -> Self {
+        Self { connectors }
+    }
+
+    /// Drops the `disabled` targets; unknown ids are ignored.
+    pub fn with_disabled(mut self, disabled: &[TargetId]) -> Self {
+        self.connectors.retain(|c| !disabled.contains(&c.info().id));
+        self
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<dyn Connector>> {
+        self.connectors.iter().find(|c| c.info().id.as_str() == id).cloned()
+    }
+
+    /// The bank's display name for a target id, or the id itself for a target no longer offered.
+    pub fn display_name(&self, id: &str) -> String {
+        self.get(id).map(|c| c.info().name.clone()).unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn list(&self) -> Vec<TargetInfo> {
+        self.connectors.iter().map(|c| c.info().clone()).collect()
+    }
+
+    /// Countries with at least one enabled target, sorted, without duplicates.
+    pub fn countries(&self) -> Vec<String> {
+        let mut countries: Vec<String> = self.connectors.iter().map(|c| c.info().country.clone()).collect();
+        countries.sort();
+        countries.dedup();
+        countries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::clock::fixed_clock;
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn catalog() -> Catalog {
+        Catalog::with_demo_banks_at(fixed_clock(NaiveDate::from_ymd_opt(2025, 6, 15).unwrap()))
+    }
+
+    #[test]
+    fn the_catalog_lists_the_three_demo_targets_in_order() {
+        let ids: Vec<String> = catalog().list().into_iter().map(|t| t.id.to_string()).collect();
+        assert_eq!(ids, ["demo-pl", "demo-de", "demo-business"]);
+        let c = catalog();
+        let de = c.get("demo-de").expect("demo-de is listed");
+        assert_eq!(de.info().currency, "EUR");
+        assert_eq!(de.info().name, "Insight Demo Bank DE");
+        assert!(c.get("nope").is_none());
+        assert_eq!(c.countries(), ["DE", "PL"]);
+    }
+
+    #[test]
+    fn a_disabled_target_disappears_from_list_get_and_countries() {
+        let c = catalog().with_disabled(&[TargetId::parse("demo-de").unwrap()]);
+        let ids: Vec<String> = c.list().into_iter().map(|t| t.id.to_string()).collect();
+        assert_eq!(ids, ["demo-pl", "demo-business"]);
+        assert!(c.get("demo-de").is_none());
+        assert_eq!(c.countries(), ["PL"]);
+        assert_eq!(Catalog::from_config(&[]).list().len(), 3);
+    }
+
+    #[test]
+    fn every_demo_target_is_a_sandbox_with_owners_accounts_and_transactions() {
+        for info in catalog().list() {
+            assert!(info.sandbox);
+            assert!(info.scope.owners && info.scope.accounts && info.scope.transactions);
+            assert!(!info.scope.cards);
+            assert_eq!(info.auth.as_str(), "credentials_and_one_time_code");
+            assert_eq!(info.health.as_str(), "up");
+        }
+    }
+}

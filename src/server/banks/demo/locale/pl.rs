@@ -1,0 +1,160 @@
+//! Polish personal banking (PLN, grosze).
+
+use super::{Bill, Kinds, Locale, Merchant, Subscription};
+
+const fn shop(title: &'static str, party: &'static str, min: i64, max: i64, weight: u32) -> Merchant {
+    Merchant { title, party, min, max, weight, online_city: None }
+}
+
+const fn online(
+    title: &'static str,
+    party: &'static str,
+    city: &'static str,
+    min: i64,
+    max: i64,
+    weight: u32,
+) -> Merchant {
+    Merchant { title, party, min, max, weight, online_city: Some(city) }
+}
+
+fn card_title(m: &Merchant, store: u32, city: &str) -> String {
+    match m.online_city {
+        Some(seat) => format!("{} {seat}", m.title),
+        None => format!("{} {store:04} {city}", m.title),
+    }
+}
+
+pub(in super::super) static PL: Locale = Locale {
+    country: "PL",
+    kinds: Kinds {
+        incoming: "PRZELEW PRZYCHODZĄCY",
+        outgoing: "PRZELEW WYCHODZĄCY",
+        card: "PŁATNOŚĆ KARTĄ",
+        atm: "WYPŁATA Z BANKOMATU",
+        fee: "OPŁATA",
+        standing_order: "ZLECENIE STAŁE",
+        salary: "WYNAGRODZENIE",
+        interest: "KAPITALIZACJA ODSETEK",
+        interest_tax: "PODATEK OD ODSETEK",
+        direct_debit: "POLECENIE ZAPŁATY",
+    },
+    own_bank: "999",
+    party_banks: &["102", "105", "109", "114", "116", "124", "132", "175", "187", "249"],
+    home_city: "WARSZAWA",
+    cities: &["KRAKOW", "GDANSK", "POZNAN", "WROCLAW", "LODZ"],
+    merchants: &[
+        shop("BIEDRONKA", "Biedronka", 8_00, 180_00, 10),
+        shop("LIDL", "Lidl", 10_00, 220_00, 8),
+        shop("ZABKA", "Żabka", 4_00, 45_00, 10),
+        shop("KAUFLAND", "Kaufland", 20_00, 320_00, 4),
+        shop("CARREFOUR", "Carrefour", 15_00, 250_00, 3),
+        shop("ORLEN STACJA NR", "Orlen", 80_00, 320_00, 4),
+        shop("ROSSMANN", "Rossmann", 10_00, 140_00, 3),
+        shop("HEBE", "Hebe", 8_00, 90_00, 2),
+        online("ALLEGRO.PL", "Allegro", "POZNAN", 20_00, 450_00, 4),
+        shop("EMPIK", "Empik", 20_00, 160_00, 2),
+        online("PKP INTERCITY", "PKP Intercity", "WARSZAWA", 30_00, 190_00, 2),
+        shop("MCDONALDS", "McDonald's", 15_00, 70_00, 3),
+        shop("APTEKA GEMINI", "Apteka Gemini", 10_00, 130_00, 2),
+        online("BOLT.EU", "Bolt", "TALLINN", 15_00, 75_00, 2),
+        shop("CINEMA CITY", "Cinema City", 25_00, 90_00, 1),
+        shop("IKEA", "IKEA", 50_00, 900_00, 1),
+        online("ZALANDO", "Zalando", "BERLIN", 60_00, 450_00, 1),
+    ],
+    bills: &[
+        Bill {
+            party: "TAURON Sprzedaż sp. z o.o.",
+            title: "Energia elektryczna, faktura nr",
+            day: 15,
+            min: 120_00,
+            max: 280_00,
+            every_months: 1,
+            seasonal: true,
+            direct_debit: false,
+        },
+        Bill {
+            party: "PGNiG Obrót Detaliczny sp. z o.o.",
+            title: "Paliwo gazowe, faktura nr",
+            day: 18,
+            min: 60_00,
+            max: 240_00,
+            every_months: 2,
+            seasonal: true,
+            direct_debit: false,
+        },
+        Bill {
+            party: "Orange Polska S.A.",
+            title: "Internet i telewizja, faktura nr",
+            day: 20,
+            min: 89_99,
+            max: 89_99,
+            every_months: 1,
+            seasonal: false,
+            direct_debit: false,
+        },
+        Bill {
+            party: "P4 sp. z o.o.",
+            title: "Abonament Play, faktura nr",
+            day: 23,
+            min: 59_99,
+            max: 59_99,
+            every_months: 1,
+            seasonal: false,
+            direct_debit: true,
+        },
+    ],
+    subscriptions: &[
+        Subscription { title: "NETFLIX.COM AMSTERDAM", party: "Netflix", day: 7, amount: 43_00 },
+        Subscription { title: "SPOTIFY STOCKHOLM", party: "Spotify", day: 16, amount: 23_99 },
+    ],
+    employer: "Nordlight Software sp. z o.o.",
+    salary_title: "Wynagrodzenie za",
+    salary: (9_000_00, 9_800_00),
+    landlord: "Maria Wiśniewska",
+    rent_title: "Czynsz za",
+    rent: (2_400_00, 2_900_00),
+    friends: &[
+        "Piotr Nowak",
+        "Katarzyna Wiśniewska",
+        "Tomasz Wójcik",
+        "Agnieszka Kamińska",
+        "Michał Lewandowski",
+        "Magdalena Zielińska",
+    ],
+    friend_transfer: (20_00, 500_00),
+    transfer_in_titles: &[
+        "Zwrot za bilety",
+        "Za pizzę",
+        "Zwrot za zakupy",
+        "Składka na prezent",
+        "Za obiad",
+        "Oddaję pożyczkę",
+    ],
+    transfer_out_titles: &[
+        "Za bilety do kina",
+        "Zwrot za paliwo",
+        "Składka na prezent",
+        "Za zakupy",
+        "Basen - karnet",
+        "Zaliczka za wakacje",
+    ],
+    atm_title: "BANKOMAT EURONET",
+    atm: (50_00, 100_00, 600_00),
+    fee_title: "Opłata za prowadzenie rachunku",
+    fee: 9_99,
+    savings_in_title: "Przelew z konta oszczędnościowego",
+    savings_out_title: "Przelew na konto oszczędnościowe",
+    sweep_target: 300_00,
+    interest_title: "Kapitalizacja odsetek",
+    interest: (40_00, 110_00),
+    interest_tax_title: "Podatek od odsetek (19%)",
+    interest_tax_percent: 19,
+    current_name: "Konto Osobiste",
+    current_friendly: "Moje konto",
+    savings_name: "Konto Oszczędnościowe",
+    savings_friendly: "Oszczędności",
+    balances: ((14_000_00, 22_000_00), (25_000_00, 45_000_00)),
+    owner_address: "ul. Marszałkowska 84/12, 00-514 Warszawa",
+    phone_prefix: "+48 6",
+    card_title,
+};

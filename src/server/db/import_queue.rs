@@ -1,0 +1,129 @@
+//! The durable import queue. A job is claimed with a lease; every write of the worker renews the lease and
+//! checks that the job is still its own, so a worker whose lease expired (it hung or died) can never write
+//! beside the one that took over.
+
+use super::{Backend, Db};
+use crate::domain::import::ImportStatus;
+use crate::server::error::ServerResult;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedImport {
+    pub import_id: i64,
+    pub organisation_id: i64,
+    pub target_id: String,
+    pub months: i64,
+    pub bank_session: Option<String>,
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+/// Claims the oldest runnable job: queued and due, or running with an expired lease.
+pub async fn claim_next(db: &Db, worker: &str, now: i64, lease_ms: i64) -> ServerResult<Option<ClaimedImport>> {
+    let lock = match db.backend {
+        // Several instances may poll at once; each skips rows another is claiming.
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        // SQLite runs one write statement at a time, which is already exclusive.
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE import SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1,
+            started_at = COALESCE(started_at, $3), updated_at = $3
+         WHERE import_id = (
+             SELECT import_id FROM import
+             WHERE (status = 'queued' AND run_after <= $3) OR (status = 'running' AND lease_until < $3)
+             ORDER BY import_id LIMIT 1 {lock})
+           AND ((status = 'queued' AND run_after <= $3) OR (status = 'running' AND lease_until < $3))
+         RETURNING import_id, organisation_id, target_id, months_requested, bank_session, attempts, created_at"
+    );
+    let row: Option<(i64, i64, String, i64, Option<String>, i64, i64)> =
+        sqlx::query_as(&sql).bind(worker).bind(now + lease_ms).bind(now).fetch_optional(&db.pool).await?;
+    Ok(row.map(|r| ClaimedImport {
+        import_id: r.0,
+        organisation_id: r.1,
+        target_id: r.2,
+        months: r.3,
+        bank_session: r.4,
+        attempts: r.5,
+        created_at: r.6,
+    }))
+}
+
+/// Renews the lease and records progress. `false` means the job is no longer this worker's.
+pub async fn heartbeat(
+    db: &Db,
+    import_id: i64,
+    worker: &str,
+    lease_until: i64,
+    progress: i64,
+    step: &str,
+) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE import SET lease_until = $1, progress = $2, step = $3, updated_at = $4
+         WHERE import_id = $5 AND lease_owner = $6 AND status = 'running'",
+    )
+    .bind(lease_until)
+    .bind(progress)
+    .bind(step)
+    .bind(crate::server::now_ms())
+    .bind(import_id)
+    .bind(worker)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts the job back in the queue after a transient failure, to run again at `run_after`.
+pub async fn requeue(db: &Db, import_id: i64, worker: &str, run_after: i64, step: &str) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE import SET status = 'queued', lease_owner = NULL, lease_until = NULL, run_after = $1, step = $2,
+            updated_at = $3
+         WHERE import_id = $4 AND lease_owner = $5 AND status = 'running'",
+    )
+    .bind(run_after)
+    .bind(step)
+    .bind(crate::server::now_ms())
+    .bind(import_id)
+    .bind(worker)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub struct Outcome<'a> {
+    pub status: ImportStatus,
+    pub error_code: Option<&'a str>,
+    pub error_message: Option<&'a str>,
+}
+
+/// Ends the job, totals its counts and forgets the bank session: it is not needed any more.
+pub async fn finish(db: &Db, import_id: i64, worker: &str, outcome: &Outcome<'_>) -> ServerResult<bool> {
+    let now = crate::server::now_ms();
+    let done = sqlx::query(
+        "UPDATE import SET status = $1, error_code = $2, error_message = $3, progress = 100, step = $4,
+            bank_session = NULL, lease_owner = NULL, lease_until = NULL, finished_at = $5, updated_at = $5,
+            owners_count = (SELECT COUNT(*) FROM import_owner o WHERE o.import_id = import.import_id),
+            accounts_count = (SELECT COUNT(*) FROM import_account a WHERE a.import_id = import.import_id),
+            transactions_count = (SELECT COALESCE(SUM(a.transactions_count), 0) FROM import_account a
+                                  WHERE a.import_id = import.import_id)
+         WHERE import_id = $6 AND lease_owner = $7 AND status = 'running'",
+    )
+    .bind(outcome.status.as_str())
+    .bind(outcome.error_code.map(str::to_string))
+    .bind(outcome.error_message.map(str::to_string))
+    .bind(outcome.status.as_str())
+    .bind(now)
+    .bind(import_id)
+    .bind(worker)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// For tests and operators: makes a running job's lease expire now, as if its worker had died.
+pub async fn expire_lease(db: &Db, import_id: i64) -> ServerResult<()> {
+    sqlx::query("UPDATE import SET lease_until = 0 WHERE import_id = $1 AND status = 'running'")
+        .bind(import_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

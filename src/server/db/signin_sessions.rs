@@ -1,0 +1,200 @@
+//! Sign-in sessions of the widget, stored in the database so any instance can serve any step.
+//! They never hold a bank password or one-time code; the pending challenge token is the bank's opaque handle.
+
+use super::Db;
+use crate::domain::widget::{Locale, Months};
+use crate::server::error::{ServerError, ServerResult};
+use crate::server::now_ms;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigninState {
+    /// A bank was chosen; waiting for consent.
+    BankSelected,
+    Consented,
+    OneTimeCodeRequired,
+    Authorised,
+    Failed,
+    Cancelled,
+}
+
+impl SigninState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BankSelected => "bank_selected",
+            Self::Consented => "consented",
+            Self::OneTimeCodeRequired => "one_time_code_required",
+            Self::Authorised => "authorised",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::BankSelected,
+            Self::Consented,
+            Self::OneTimeCodeRequired,
+            Self::Authorised,
+            Self::Failed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigninSession {
+    pub id: String,
+    pub organisation_id: i64,
+    pub embed_origin: String,
+    pub target_id: String,
+    pub owner_external_id: Option<String>,
+    pub locale: Locale,
+    pub months: Months,
+    pub auto_import: bool,
+    pub state: SigninState,
+    pub challenge_token: Option<String>,
+    pub sca_failures: u32,
+    pub import_id: Option<i64>,
+    pub updated_at: i64,
+}
+
+pub struct NewSigninSession<'a> {
+    pub id: &'a str,
+    pub organisation_id: i64,
+    pub embed_origin: &'a str,
+    pub target_id: &'a str,
+    pub owner_external_id: Option<&'a str>,
+    pub locale: Locale,
+    pub months: Months,
+    pub auto_import: bool,
+}
+
+pub async fn create(db: &Db, s: &NewSigninSession<'_>) -> ServerResult<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO signin_session (signin_session_id, organisation_id, embed_origin, target_id, owner_external_id,
+            locale, months, auto_import, state, sca_failures, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+    )
+    .bind(s.id)
+    .bind(s.organisation_id)
+    .bind(s.embed_origin)
+    .bind(s.target_id)
+    .bind(s.owner_external_id.map(str::to_string))
+    .bind(s.locale.as_str())
+    .bind(i64::from(s.months.get()))
+    .bind(i64::from(s.auto_import))
+    .bind(SigninState::BankSelected.as_str())
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+type Row =
+    (String, i64, String, String, Option<String>, String, i64, i64, String, Option<String>, i64, Option<i64>, i64);
+
+pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, locale, months,
+                auto_import, state, challenge_token, sca_failures, import_id, updated_at
+         FROM signin_session WHERE signin_session_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let corrupt = |what: &str| ServerError::Other(anyhow::anyhow!("stored sign-in session has invalid {what}"));
+    row.map(|r| {
+        Ok(SigninSession {
+            id: r.0,
+            organisation_id: r.1,
+            embed_origin: r.2,
+            target_id: r.3,
+            owner_external_id: r.4,
+            locale: Locale::parse(&r.5).map_err(|_| corrupt("locale"))?,
+            months: Months::new(r.6).map_err(|_| corrupt("months"))?,
+            auto_import: r.7 != 0,
+            state: SigninState::parse(&r.8).ok_or_else(|| corrupt("state"))?,
+            challenge_token: r.9,
+            sca_failures: u32::try_from(r.10).unwrap_or(u32::MAX),
+            import_id: r.11,
+            updated_at: r.12,
+        })
+    })
+    .transpose()
+}
+
+/// Moves the session to `to` only from `from`, so two racing requests cannot both advance it.
+pub async fn transition(db: &Db, id: &str, from: &[SigninState], to: SigninState) -> ServerResult<bool> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    // At most three source states are ever allowed; unused slots repeat the first.
+    let pick = |i: usize| from.get(i).or(from.first()).copied().unwrap_or("");
+    let done = sqlx::query(
+        "UPDATE signin_session SET state = $1, updated_at = $2
+         WHERE signin_session_id = $3 AND state IN ($4, $5, $6)",
+    )
+    .bind(to.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .bind(pick(0))
+    .bind(pick(1))
+    .bind(pick(2))
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_challenge(db: &Db, id: &str, token: &str, failures: u32) -> ServerResult<()> {
+    sqlx::query(
+        "UPDATE signin_session SET state = $1, challenge_token = $2, sca_failures = $3, updated_at = $4
+         WHERE signin_session_id = $5",
+    )
+    .bind(SigninState::OneTimeCodeRequired.as_str())
+    .bind(token)
+    .bind(i64::from(failures))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Marks the session authorised and, with Auto import on, queues the import in the same transaction, so a
+/// crash cannot leave an authorised session without its import (or an import twice: the session id is unique).
+pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> ServerResult<Option<i64>> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let import_id = if session.auto_import {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
+                status, progress, step, attempts, bank_session, run_after, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'queued', 0, 'queued', 0, $6, $7, $7, $7) RETURNING import_id",
+        )
+        .bind(session.organisation_id)
+        .bind(&session.id)
+        .bind(&session.target_id)
+        .bind(session.owner_external_id.clone())
+        .bind(i64::from(session.months.get()))
+        .bind(bank_session)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Some(id)
+    } else {
+        None
+    };
+    sqlx::query(
+        "UPDATE signin_session SET state = $1, challenge_token = NULL, import_id = $2, updated_at = $3
+         WHERE signin_session_id = $4",
+    )
+    .bind(SigninState::Authorised.as_str())
+    .bind(import_id)
+    .bind(now)
+    .bind(&session.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(import_id)
+}

@@ -1,0 +1,288 @@
+//! The sign-in steps: resolve the embed options against the organisation's configuration, then walk the
+//! session through bank selection → consent → credentials (→ one-time code) → authorised, queueing the import.
+
+use crate::api::widget::{ImportProgress, SigninStep, SuccessPayload, WidgetBank, WidgetContext};
+use crate::domain::widget::{CountryCode, Locale, Months, OwnerExternalId, PageOrigin, WidgetSettings};
+use crate::domain::widget_error::{WidgetError, WidgetErrorCode};
+use crate::domain::ClientId;
+use crate::server::banks::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
+use crate::server::db::organisations::{self, OrganisationRow};
+use crate::server::db::signin_sessions::{self, NewSigninSession, SigninSession, SigninState};
+use crate::server::db::{imports, widget_config};
+use crate::server::error::ServerError;
+use crate::server::now_ms;
+use crate::server::state::AppState;
+use rand::RngCore;
+
+/// A sign-in session ends after this long without a step (SPEC: 15 minutes of inactivity).
+pub const SESSION_IDLE_MS: i64 = 15 * 60 * 1000;
+
+pub fn state() -> Result<AppState, WidgetError> {
+    AppState::from_context().map_err(|_| internal())
+}
+
+fn internal() -> WidgetError {
+    WidgetError::new(WidgetErrorCode::InternalError, Locale::En)
+}
+
+fn db_failed(locale: Locale) -> impl Fn(ServerError) -> WidgetError {
+    move |e| {
+        tracing::error!(error.cause_chain = ?anyhow::Error::from(e), "widget step failed");
+        WidgetError::new(WidgetErrorCode::InternalError, locale)
+    }
+}
+
+/// The embed options exactly as the loader passed them.
+pub struct EmbedRequest {
+    pub client_id: String,
+    pub origin: String,
+    pub owner: Option<String>,
+    pub locale: Option<String>,
+    pub country: Option<String>,
+    pub target: Option<String>,
+    pub months: Option<String>,
+}
+
+/// Embed options checked against the organisation's saved configuration, which is authoritative.
+pub struct Embed {
+    pub organisation: OrganisationRow,
+    pub settings: WidgetSettings,
+    pub origin: PageOrigin,
+    pub locale: Locale,
+    pub months: Months,
+    pub country: Option<CountryCode>,
+    pub owner: Option<OwnerExternalId>,
+    pub target: Option<String>,
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub async fn resolve_embed(state: &AppState, req: &EmbedRequest) -> Result<Embed, WidgetError> {
+    // Until we know the organisation, messages follow the locale the page asked for.
+    let asked_locale = present(&req.locale).and_then(|l| Locale::parse(l).ok()).unwrap_or_default();
+    let unknown = || WidgetError::new(WidgetErrorCode::UnknownClient, asked_locale);
+    let client_id = ClientId::parse(&req.client_id).map_err(|_| unknown())?;
+    let organisation = organisations::find_by_client_id(&state.db, &client_id)
+        .await
+        .map_err(db_failed(asked_locale))?
+        .ok_or_else(unknown)?;
+    let settings =
+        widget_config::get(&state.db, organisation.organisation_id).await.map_err(db_failed(asked_locale))?;
+    let locale = match present(&req.locale) {
+        Some(l) => Locale::parse(l).map_err(|m| invalid(settings.locale, m))?,
+        None => settings.locale,
+    };
+    let origin =
+        PageOrigin::parse(&req.origin).map_err(|_| WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale))?;
+    if !settings.allows_origin(origin.as_str()) {
+        return Err(WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale)
+            .with_detail(format!("{} is not on the allowed origins list", origin.as_str())));
+    }
+    let months = match present(&req.months) {
+        Some(m) => {
+            Months::parse(m).map_err(|_| invalid(locale, "autoImport.months must be a whole number from 1 to 24"))?
+        }
+        None => settings.months,
+    };
+    let country = match present(&req.country) {
+        Some(c) => Some(CountryCode::parse(c).map_err(|m| invalid(locale, m))?),
+        None => settings.country.clone(),
+    };
+    let owner = present(&req.owner).map(OwnerExternalId::parse).transpose().map_err(|m| invalid(locale, m))?;
+    let embed = Embed {
+        organisation,
+        settings,
+        origin,
+        locale,
+        months,
+        country,
+        owner,
+        target: present(&req.target).map(str::to_string),
+    };
+    if let Some(target) = &embed.target {
+        if !banks(state, &embed).iter().any(|b| b.id.as_str() == target) {
+            return Err(invalid(locale, format!("target \"{target}\" is not an available bank")));
+        }
+    }
+    Ok(embed)
+}
+
+fn invalid(locale: Locale, detail: impl Into<String>) -> WidgetError {
+    WidgetError::new(WidgetErrorCode::InvalidOptions, locale).with_detail(detail)
+}
+
+fn banks(state: &AppState, embed: &Embed) -> Vec<TargetInfo> {
+    state
+        .catalog
+        .list()
+        .into_iter()
+        .filter(|t| embed.country.as_ref().is_none_or(|c| t.country == c.as_str()))
+        .collect()
+}
+
+pub fn context(state: &AppState, embed: &Embed) -> WidgetContext {
+    WidgetContext {
+        organisation_name: embed.organisation.name.clone(),
+        locale: embed.locale,
+        months: embed.months.get(),
+        banks: banks(state, embed)
+            .into_iter()
+            .map(|t| WidgetBank { id: t.id.as_str().to_string(), name: t.name, country: t.country })
+            .collect(),
+        preselected: embed.target.clone(),
+    }
+}
+
+fn new_session_id() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("ss_{}", hex::encode(bytes))
+}
+
+pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String, WidgetError> {
+    if !banks(state, embed).iter().any(|b| b.id.as_str() == bank) {
+        return Err(invalid(embed.locale, format!("bank \"{bank}\" is not available")));
+    }
+    let id = new_session_id();
+    let new = NewSigninSession {
+        id: &id,
+        organisation_id: embed.organisation.organisation_id,
+        embed_origin: embed.origin.as_str(),
+        target_id: bank,
+        owner_external_id: embed.owner.as_ref().map(OwnerExternalId::as_str),
+        locale: embed.locale,
+        months: embed.months,
+        auto_import: embed.settings.auto_import,
+    };
+    signin_sessions::create(&state.db, &new).await.map_err(db_failed(embed.locale))?;
+    Ok(id)
+}
+
+/// The session if it exists, is in one of `states`, and has not been idle too long.
+async fn active(state: &AppState, id: &str, states: &[SigninState]) -> Result<SigninSession, WidgetError> {
+    let expired = || WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En);
+    let session = signin_sessions::get(&state.db, id).await.map_err(db_failed(Locale::En))?.ok_or_else(expired)?;
+    let locale = session.locale;
+    if now_ms() - session.updated_at > SESSION_IDLE_MS {
+        let _ = signin_sessions::transition(&state.db, id, states, SigninState::Failed).await;
+        return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale));
+    }
+    if !states.contains(&session.state) {
+        return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale));
+    }
+    Ok(session)
+}
+
+pub async fn consent(state: &AppState, id: &str) -> Result<(), WidgetError> {
+    let session = active(state, id, &[SigninState::BankSelected, SigninState::Consented]).await?;
+    signin_sessions::transition(
+        &state.db,
+        id,
+        &[SigninState::BankSelected, SigninState::Consented],
+        SigninState::Consented,
+    )
+    .await
+    .map_err(db_failed(session.locale))?;
+    Ok(())
+}
+
+fn bank_error(e: BankError, locale: Locale) -> WidgetError {
+    // Internal details (never secrets: the connector's errors carry none) go to the log, not the user.
+    if let BankError::Internal(detail) = &e {
+        tracing::error!(detail, "bank connector error");
+    }
+    WidgetError::new(WidgetErrorCode::parse(e.code()).unwrap_or(WidgetErrorCode::InternalError), locale)
+}
+
+pub async fn submit_credentials(
+    state: &AppState,
+    id: &str,
+    credentials: Credentials,
+) -> Result<SigninStep, WidgetError> {
+    let session = active(state, id, &[SigninState::Consented]).await?;
+    let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    match connector.start_authorisation(credentials).await {
+        Ok(step) => after_auth_step(state, &session, step).await,
+        Err(e) => {
+            let error = bank_error(e, session.locale);
+            if !error.code.can_retry_step() {
+                let _ =
+                    signin_sessions::transition(&state.db, id, &[SigninState::Consented], SigninState::Failed).await;
+            }
+            Err(error)
+        }
+    }
+}
+
+pub async fn submit_code(state: &AppState, id: &str, code: OneTimeCode) -> Result<SigninStep, WidgetError> {
+    let session = active(state, id, &[SigninState::OneTimeCodeRequired]).await?;
+    let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    let token = session.challenge_token.clone().ok_or_else(internal)?;
+    let challenge = PendingChallenge { token: token.clone(), failed_attempts: session.sca_failures };
+    match connector.answer_challenge(&challenge, code).await {
+        Ok(step) => after_auth_step(state, &session, step).await,
+        Err(BankError::InvalidOneTimeCode) => {
+            signin_sessions::set_challenge(&state.db, id, &token, session.sca_failures + 1)
+                .await
+                .map_err(db_failed(session.locale))?;
+            Err(WidgetError::new(WidgetErrorCode::InvalidOneTimeCode, session.locale))
+        }
+        Err(e) => {
+            let _ =
+                signin_sessions::transition(&state.db, id, &[SigninState::OneTimeCodeRequired], SigninState::Failed)
+                    .await;
+            Err(bank_error(e, session.locale))
+        }
+    }
+}
+
+async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthStep) -> Result<SigninStep, WidgetError> {
+    let failed = db_failed(session.locale);
+    match step {
+        AuthStep::OneTimeCodeRequired(challenge) => {
+            signin_sessions::set_challenge(&state.db, &session.id, &challenge.token, challenge.failed_attempts)
+                .await
+                .map_err(failed)?;
+            Ok(SigninStep::OneTimeCodeRequired)
+        }
+        AuthStep::Authorised(bank_session) => {
+            let import_id =
+                signin_sessions::authorise(&state.db, session, bank_session.as_str()).await.map_err(&failed)?;
+            if import_id.is_some() {
+                state.import_queued.notify_waiters();
+            }
+            let secret = organisations::signing_secret(&state.db, session.organisation_id).await.map_err(&failed)?;
+            let target_name = state.catalog.get(&session.target_id).map(|c| c.info().name.clone()).unwrap_or_default();
+            tracing::info!(import_id, target = session.target_id, "bank authorised");
+            Ok(SigninStep::Success(SuccessPayload {
+                session_id: session.id.clone(),
+                session_id_signature: super::signature::sign_session_id(&secret, &session.id),
+                target: session.target_id.clone(),
+                target_name,
+                import_id,
+                owner_external_id: session.owner_external_id.clone(),
+            }))
+        }
+        // No connector redirects yet; the PSD2 connector will bring this step.
+        AuthStep::Redirect { .. } => Err(internal()),
+    }
+}
+
+pub async fn cancel(state: &AppState, id: &str) -> Result<(), WidgetError> {
+    let open = [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired];
+    signin_sessions::transition(&state.db, id, &open, SigninState::Cancelled).await.map_err(db_failed(Locale::En))?;
+    Ok(())
+}
+
+pub async fn progress(state: &AppState, id: &str) -> Result<Option<ImportProgress>, WidgetError> {
+    let session = signin_sessions::get(&state.db, id)
+        .await
+        .map_err(db_failed(Locale::En))?
+        .ok_or_else(|| WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En))?;
+    let Some(import_id) = session.import_id else { return Ok(None) };
+    let p =
+        imports::progress(&state.db, session.organisation_id, import_id).await.map_err(db_failed(session.locale))?;
+    Ok(p.map(|(status, progress, step)| ImportProgress { status, progress, step }))
+}
