@@ -86,7 +86,9 @@ test("an applicant signs in to the demo bank on the shop's page and the business
   await expect(page.getByTestId("import-status")).toHaveText("succeeded", { timeout: 30_000 });
   await expect(page.getByTestId("owners")).toContainText("Jan Kowalski");
   await expect(page.getByTestId("accounts")).toBeVisible();
-  await expect(page.getByTestId("transactions")).toBeVisible();
+  // One transactions table per account.
+  await expect(page.getByTestId("transactions")).toHaveCount(2);
+  await expect(page.getByTestId("transactions").first()).toBeVisible();
 });
 
 test("a bank that asks for a one-time code: the code field appears and the right code completes the sign-in", async ({ page }) => {
@@ -154,7 +156,7 @@ test("an unknown Client ID gets UnknownClient", async ({ page }) => {
 
   const error = await firstWidgetError(page);
   expect(error.code).toBe("UnknownClient");
-  await expect(page.locator("#insight-signin")).not.toBeEmpty();
+  await expect(widgetFrame(page).getByRole("alert").filter({ hasText: /unknown Client ID/i }).first()).toBeVisible();
   expect(await page.evaluate(() => window.insightResults.success)).toBeNull();
 });
 

@@ -60,7 +60,7 @@ fn Detail(d: ApplicationDetail) -> impl IntoView {
         <section class="card">
             <dl class="facts">
                 <dt>"Status"</dt>
-                <dd><span data-testid="import-status">{s.status.as_str()}</span>" "<StatusBadge status=s.status/>
+                <dd><span data-testid="import-status"><StatusBadge status=s.status/></span>
                     {(!s.status.is_finished()).then(|| view! { " "<progress max="100" value=s.progress.to_string()></progress>" "{format!("{}% · {}", s.progress, s.step)} })}
                 </dd>
                 <dt>"Bank"</dt><dd>{s.target_name.clone()}</dd>

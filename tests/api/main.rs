@@ -3,4 +3,6 @@
 
 mod auth;
 mod helpers;
+mod imports;
+mod portal;
 mod widget;

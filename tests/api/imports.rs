@@ -1,0 +1,162 @@
+use crate::helpers::*;
+use insight::server::db::import_queue;
+use insight::server::jobs::worker::{try_execute_task, ExecutionOutcome};
+use std::time::Duration;
+
+async fn distinct_transactions(app: &TestApp, import_id: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT t.import_account_id || ':' || t.provider_id)
+         FROM import_transaction t JOIN import_account a ON a.import_account_id = t.import_account_id
+         WHERE a.import_id = $1",
+    )
+    .bind(import_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn test_large_imports_exactly_one_hundred_thousand_transactions() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("large@example.com").await;
+    let mut run = WidgetRun::new(&client_id, "test-large");
+    run.months = Some("24");
+    let import_id = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let (status, _, count, _) = app.import_row(import_id).await;
+    assert_eq!((status.as_str(), count), ("succeeded", 100_000));
+    assert_eq!(distinct_transactions(&app, import_id).await, (100_000, 100_000));
+}
+
+#[tokio::test]
+async fn the_months_setting_bounds_the_oldest_transaction() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("months@example.com").await;
+    let mut run = WidgetRun::new(&client_id, "test");
+    run.months = Some("3");
+    let import_id = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let (oldest,): (String,) = sqlx::query_as(
+        "SELECT MIN(t.transaction_on) FROM import_transaction t
+         JOIN import_account a ON a.import_account_id = t.import_account_id WHERE a.import_id = $1",
+    )
+    .bind(import_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let limit = today.checked_sub_months(chrono::Months::new(3)).unwrap();
+    assert!(oldest.as_str() > limit.to_string().as_str(), "oldest {oldest} is older than 3 months");
+    let (months,): (i64,) = sqlx::query_as("SELECT months_requested FROM import WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(months, 3);
+}
+
+#[tokio::test]
+async fn a_worker_killed_mid_import_is_resumed_without_losing_or_duplicating_rows() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("crash@example.com").await;
+    let mut run = WidgetRun::new(&client_id, "test-slow");
+    run.months = Some("24");
+    let crashed = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+
+    // A worker starts, commits some pages, and dies (its task is dropped mid-flight).
+    let state = app.state.clone();
+    let worker = tokio::spawn(async move { try_execute_task(&state, "doomed-worker").await });
+    let mut committed = 0;
+    for _ in 0..200 {
+        committed = distinct_transactions(&app, crashed).await.0;
+        if committed > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    worker.abort();
+    let _ = worker.await;
+    assert!(committed > 0, "the doomed worker wrote a first page");
+    assert_eq!(app.import_row(crashed).await.0, "running");
+    // Its lease runs out; the next worker resumes from the last committed page.
+    import_queue::expire_lease(&app.db, crashed).await.unwrap();
+    assert_eq!(app.run_imports().await, 1);
+
+    let reference = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let (status, _, count, _) = app.import_row(crashed).await;
+    let (_, _, expected, _) = app.import_row(reference).await;
+    assert_eq!(status, "succeeded");
+    assert_eq!(count, expected, "the resumed import has exactly the uninterrupted import's rows");
+    assert_eq!(distinct_transactions(&app, crashed).await, (expected, expected));
+    let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM import WHERE import_id = $1")
+        .bind(crashed)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 2);
+}
+
+#[tokio::test]
+async fn two_workers_never_run_the_same_job() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("workers@example.com").await;
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        let mut run = WidgetRun::new(&client_id, "test");
+        run.months = Some("1");
+        ids.push(app.widget_sign_in(&run).await.unwrap().import_id.unwrap());
+    }
+    let (a, b) = tokio::join!(
+        insight::server::jobs::worker::run_pending_jobs(&app.state, "worker-a"),
+        insight::server::jobs::worker::run_pending_jobs(&app.state, "worker-b"),
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 6, "each job ran exactly once");
+    for id in ids {
+        let (status, attempts): (String, i64) =
+            sqlx::query_as("SELECT status, attempts FROM import WHERE import_id = $1")
+                .bind(id)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!((status.as_str(), attempts), ("succeeded", 1));
+    }
+}
+
+#[tokio::test]
+async fn a_worker_whose_lease_was_taken_over_cannot_write_any_more() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("lease@example.com").await;
+    let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let first = import_queue::claim_next(&app.db, "slow", now, 60_000).await.unwrap().unwrap();
+    assert_eq!(first.import_id, import_id);
+    assert!(
+        import_queue::claim_next(&app.db, "other", now, 60_000).await.unwrap().is_none(),
+        "a leased job is not claimable"
+    );
+    import_queue::expire_lease(&app.db, import_id).await.unwrap();
+    let second = import_queue::claim_next(&app.db, "fast", now + 1, 60_000).await.unwrap().unwrap();
+    assert_eq!(second.import_id, import_id);
+    assert!(!import_queue::heartbeat(&app.db, import_id, "slow", now + 60_000, 50, "transactions").await.unwrap());
+    assert!(import_queue::heartbeat(&app.db, import_id, "fast", now + 60_000, 50, "transactions").await.unwrap());
+}
+
+#[tokio::test]
+async fn with_auto_import_off_a_sign_in_creates_no_import() {
+    let app = spawn_app().await;
+    let (client_id, org, _) = app.business("off@example.com").await;
+    let mut settings = insight::server::db::widget_config::get(&app.db, org).await.unwrap();
+    settings.auto_import = false;
+    insight::server::db::widget_config::save(&app.db, org, &settings).await.unwrap();
+    let ok = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap();
+    assert_eq!(ok.import_id, None);
+    assert_eq!(app.count("import").await, 0);
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM signin_session WHERE signin_session_id = $1")
+        .bind(&ok.session_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "authorised", "the session stays available for a later API");
+    assert_eq!(try_execute_task(&app.state, "w").await.unwrap(), ExecutionOutcome::EmptyQueue);
+}

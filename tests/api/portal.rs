@@ -1,0 +1,110 @@
+use crate::helpers::*;
+use insight::error::AppError;
+
+#[tokio::test]
+async fn the_banks_page_lists_the_three_demo_targets_and_the_test_logins() {
+    let app = spawn_app().await;
+    let r = app.get("/banks").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    for (id, name) in [
+        ("demo-pl", "Insight Demo Bank"),
+        ("demo-de", "Insight Demo Bank DE"),
+        ("demo-business", "Insight Demo Business Bank"),
+    ] {
+        assert!(html.contains(&format!("data-target=\"{id}\"")), "{id} missing");
+        assert!(html.contains(name));
+    }
+    for login in ["test-sca", "test-large", "test-timeout", "Test123", "123456"] {
+        assert!(html.contains(login), "{login} missing from the sandbox guide");
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_target_disappears_from_the_catalog() {
+    let app = spawn_app_with(|s| s.disabled_targets = vec!["demo-de".into()]).await;
+    let html = app.get("/banks").await.text().await.unwrap();
+    assert!(html.contains("data-target=\"demo-pl\""));
+    assert!(!html.contains("data-target=\"demo-de\""));
+}
+
+#[tokio::test]
+async fn another_organisation_cannot_see_an_application_its_transactions_or_its_secret() {
+    let app = spawn_app().await;
+    let (client_id, _, owner) = app.business("owner@alpha.example").await;
+    let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let (account_id,): (i64,) =
+        sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+            .bind(import_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let id = import_id.to_string();
+    let account = account_id.to_string();
+
+    // The owner sees it.
+    let mine = app.post_form_with(&owner, "/api/applications/get", &[("import_id", &id)]).await;
+    assert_eq!(mine.status(), 200);
+    assert!(mine.text().await.unwrap().contains("Jan Kowalski"));
+    let page = owner.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Jan Kowalski"));
+
+    // Another organisation's admin gets "not found" everywhere, as if it did not exist.
+    let (_, _, stranger) = app.business("admin@beta.example").await;
+    let r = app.post_form_with(&stranger, "/api/applications/get", &[("import_id", &id)]).await;
+    assert_eq!(app_error(r).await, AppError::NotFound);
+    let r = app
+        .post_form_with(
+            &stranger,
+            "/api/applications/transactions",
+            &[("import_id", &id), ("account_id", &account), ("page", "0")],
+        )
+        .await;
+    assert_eq!(app_error(r).await, AppError::NotFound);
+    let list = app.post_form_with(&stranger, "/api/applications/latest", &[]).await.text().await.unwrap();
+    assert_eq!(list, "[]");
+    let page = stranger.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Jan Kowalski"));
+    let settings = app.post_form_with(&stranger, "/api/settings", &[]).await.text().await.unwrap();
+    let (alpha_secret,): (String,) = sqlx::query_as("SELECT signing_secret FROM organisation WHERE client_id = $1")
+        .bind(&client_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(!settings.contains(&alpha_secret));
+
+    // Signed out: nothing at all.
+    let r = app.post_form_with(&client(), "/api/applications/get", &[("import_id", &id)]).await;
+    assert_eq!(app_error(r).await, AppError::Unauthenticated);
+}
+
+#[tokio::test]
+async fn the_application_page_pages_transactions_fifty_at_a_time() {
+    let app = spawn_app().await;
+    let (client_id, _, owner) = app.business("pages@example.com").await;
+    let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let (account_id,): (i64,) =
+        sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+            .bind(import_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let fetch = |page: &'static str| {
+        let form =
+            [("import_id", import_id.to_string()), ("account_id", account_id.to_string()), ("page", page.to_string())];
+        let owner = owner.clone();
+        let url = app.url("/api/applications/transactions");
+        async move {
+            let body = owner.post(url).form(&form).send().await.unwrap().text().await.unwrap();
+            serde_json::from_str::<insight::api::applications::TransactionPage>(&body).unwrap()
+        }
+    };
+    let first = fetch("0").await;
+    let second = fetch("1").await;
+    assert_eq!(first.rows.len(), 50);
+    assert!(first.has_next);
+    assert!(first.rows[0].transaction_on >= first.rows[49].transaction_on, "newest first");
+    assert!(first.rows[49].transaction_on >= second.rows[0].transaction_on, "pages continue in order");
+}
