@@ -12,6 +12,9 @@ bash scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # cargo-leptos builds with this flag; plain cargo commands use it too so they share its artifacts.
 export RUSTFLAGS="--cfg erase_components"
+# Everything below is also kept in a log, so the closing line can total the runners' summaries.
+LOG=$(mktemp)
+exec > >(tee "$LOG") 2>&1
 
 echo "== format"
 cargo fmt --check
@@ -35,3 +38,8 @@ TEST_DATABASE_URL="postgres://postgres@127.0.0.1:${PG_TEST_PORT:-54329}/postgres
 
 echo "== Rust tests on SQLite (unit and integration)"
 cargo test --features ssr
+
+# One plain closing line with the totals of every cargo test run above (SQLite and PostgreSQL) and e2e.
+totals=$(grep -hE "^test result: |^e2e: [0-9]+ passed" "$LOG" | grep -Eo "[0-9]+ (passed|failed)" \
+  | awk '{s[$2]+=$1} END {printf "%d passed, %d failed", s["passed"], s["failed"]}')
+echo "all tests: $totals"

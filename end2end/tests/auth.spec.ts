@@ -6,7 +6,7 @@ test("a business registers, sees its Client ID, logs out and back in to the same
   const clientId = await registerBusiness(page, "Acme Lending sp. z o.o.", email);
 
   await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login$/);
 
@@ -23,7 +23,7 @@ test("a bad password shows the error next to the form and keeps the e-mail", asy
   const email = uniqueEmail("bad-pass");
   await registerBusiness(page, "Bad Password Ltd", email);
   await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
 
   await gotoHydrated(page, "/login");
   await page.getByLabel("Email").fill(email);

@@ -1,3 +1,6 @@
+// The embed options travel as separate form fields (the loader builds them from a URL), hence the long signature.
+#![allow(clippy::too_many_arguments)]
+
 //! Server functions behind the SignIn Widget's steps. They are called from the widget's own iframe (same
 //! origin as Insight); each step re-checks the sign-in session stored in the database.
 
@@ -69,7 +72,6 @@ pub async fn load_widget_context(
 }
 
 #[server(prefix = "/api", endpoint = "widget/start")]
-#[allow(clippy::too_many_arguments)]
 pub async fn start_signin(
     client_id: String,
     origin: String,

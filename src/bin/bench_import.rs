@@ -77,8 +77,7 @@ async fn main() -> anyhow::Result<()> {
     let mut pages: Vec<Vec<BankTransaction>> = Vec::new();
     let mut cursor: Option<PageCursor> = None;
     loop {
-        let page =
-            connector.transactions(&bank_session, &accounts[0].provider_id, range.clone(), cursor.as_ref()).await?;
+        let page = connector.transactions(&bank_session, &accounts[0].provider_id, range, cursor.as_ref()).await?;
         pages.push(page.transactions);
         match page.next {
             Some(next) => cursor = Some(next),

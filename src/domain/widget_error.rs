@@ -119,20 +119,6 @@ impl WidgetError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_has_a_distinct_message_in_each_language() {
-        for code in WidgetErrorCode::ALL {
-            assert_eq!(WidgetErrorCode::parse(code.as_str()), Some(code));
-            let (en, pl) = (code.message(Locale::En), code.message(Locale::Pl));
-            assert!(!en.is_empty() && !pl.is_empty() && en != pl, "{code:?}");
-        }
-    }
-}
-
 impl leptos::server_fn::error::FromServerFnError for WidgetError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
@@ -149,3 +135,17 @@ impl std::fmt::Display for WidgetError {
 }
 
 impl std::error::Error for WidgetError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_message_in_each_language() {
+        for code in WidgetErrorCode::ALL {
+            assert_eq!(WidgetErrorCode::parse(code.as_str()), Some(code));
+            let (en, pl) = (code.message(Locale::En), code.message(Locale::Pl));
+            assert!(!en.is_empty() && !pl.is_empty() && en != pl, "{code:?}");
+        }
+    }
+}

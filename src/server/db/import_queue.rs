@@ -17,6 +17,8 @@ pub struct ClaimedImport {
     pub created_at: i64,
 }
 
+type ClaimRow = (i64, i64, String, i64, Option<String>, i64, i64);
+
 /// Claims the oldest runnable job: queued and due, or running with an expired lease.
 pub async fn claim_next(db: &Db, worker: &str, now: i64, lease_ms: i64) -> ServerResult<Option<ClaimedImport>> {
     let lock = match db.backend {
@@ -35,7 +37,7 @@ pub async fn claim_next(db: &Db, worker: &str, now: i64, lease_ms: i64) -> Serve
            AND ((status = 'queued' AND run_after <= $3) OR (status = 'running' AND lease_until < $3))
          RETURNING import_id, organisation_id, target_id, months_requested, bank_session, attempts, created_at"
     );
-    let row: Option<(i64, i64, String, i64, Option<String>, i64, i64)> =
+    let row: Option<ClaimRow> =
         sqlx::query_as(&sql).bind(worker).bind(now + lease_ms).bind(now).fetch_optional(&db.pool).await?;
     Ok(row.map(|r| ClaimedImport {
         import_id: r.0,

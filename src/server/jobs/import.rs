@@ -124,10 +124,9 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
     for (index, account) in stored.iter().enumerate().filter(|(_, a)| !a.complete) {
         let mut cursor = account.next_cursor.clone().map(PageCursor::from_token);
         loop {
-            let fetched = with_retries(state, || {
-                connector.transactions(&session, &account.provider_id, range.clone(), cursor.as_ref())
-            })
-            .await;
+            let fetched =
+                with_retries(state, || connector.transactions(&session, &account.provider_id, range, cursor.as_ref()))
+                    .await;
             let page = match fetched {
                 Ok(page) => page,
                 Err(BankError::Timeout) => {
