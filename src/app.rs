@@ -2,6 +2,8 @@
 
 use crate::pages::{
     application::ApplicationPage,
+    applications::ApplicationsPage,
+    audit::AuditPage,
     auth::{LoginPage, LogoutPage, RegisterPage},
     banks::BanksPage,
     dashboard::DashboardPage,
@@ -9,6 +11,8 @@ use crate::pages::{
     home::HomePage,
     not_found::NotFoundPage,
     settings::SettingsPage,
+    team::{InvitePage, TeamPage},
+    widget_settings::WidgetSettingsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -53,7 +57,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/embed/signin") view=EmbedSigninPage/>
                     <Route path=path!("/banks") view=BanksPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/widget") view=WidgetSettingsPage/>
+                    <Route path=path!("/applications") view=ApplicationsPage/>
                     <Route path=path!("/applications/:id") view=ApplicationPage/>
+                    <Route path=path!("/settings/team") view=TeamPage/>
+                    <Route path=path!("/settings/audit") view=AuditPage/>
+                    <Route path=path!("/invite/:token") view=InvitePage/>
                 </Routes>
             </Router>
         </div>

@@ -3,6 +3,8 @@
 //! Shared modules (`app`, `pages`, `components`, `api`, `domain`, `error`) compile for both the server
 //! (`ssr`) and the browser (`hydrate`); everything under `server` is server-only and never reaches wasm.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -177,3 +177,100 @@ export async function widgetEventNames(page: Page): Promise<string[]> {
 export async function widgetFitsHorizontally(frame: WidgetFrame): Promise<boolean> {
   return frame.locator("html").evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Portal helpers for the review queue, the team and the audit trail.
+
+/** Logs out with the header's button and waits until the header shows "Log in" again. */
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
+}
+
+/** Logs in through /login and waits for the dashboard. */
+export async function logIn(page: Page, email: string, password = PASSWORD) {
+  await gotoHydrated(page, "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/**
+ * Opens /applications/{importId} and waits until `import-status` reads `status`. The page refreshes a running
+ * import by itself; the page is also reloaded between attempts, so this works either way.
+ */
+export async function openApplicationWhen(page: Page, importId: number, status = "succeeded", timeout = 30_000) {
+  const path = `/applications/${importId}`;
+  const badge = page.getByTestId("import-status");
+  await gotoHydrated(page, path);
+  let first = true;
+  await expect(async () => {
+    if (!first) await gotoHydrated(page, path);
+    first = false;
+    await expect(badge).toHaveText(status, { timeout: 5_000 });
+  }, `import ${importId} reaches "${status}"`).toPass({ timeout, intervals: [500, 1_000, 2_000] });
+}
+
+/** Text of an element, or the value of a form field (the invite link may be shown either way). */
+async function textOrValue(locator: ReturnType<Page["locator"]>): Promise<string> {
+  return locator.evaluate((el) =>
+    el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : (el.textContent ?? ""),
+  );
+}
+
+/**
+ * As an admin: creates an invite link on /settings/team for `email` with `role` and returns the link's path
+ * (`/invite/TOKEN`), so it opens against whichever BASE_URL the tests run at.
+ */
+export async function createInviteLink(page: Page, email: string, role: string): Promise<string> {
+  await gotoHydrated(page, "/settings/team");
+  await expect(page.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  const link = page.getByTestId("invite-link");
+  await expect(link).toBeAttached();
+  await expect.poll(() => textOrValue(link).catch(() => ""), { message: "the invite link appears" }).toMatch(/\/invite\/\S+/);
+  const found = (await textOrValue(link)).match(/\S*\/invite\/[^\s"'<>]+/)![0];
+  const url = new URL(found, INSIGHT_URL);
+  return url.pathname + url.search;
+}
+
+/** Opens an invite link (signed out), sets a password, joins and waits for the dashboard. */
+export async function acceptInvite(page: Page, invitePath: string, email: string, password = PASSWORD) {
+  await gotoHydrated(page, invitePath);
+  await expect(page.locator("body")).toContainText(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Passes when no element matches `locator`, or every match is disabled. Wait for the page's content first. */
+export async function expectAbsentOrDisabled(locator: ReturnType<Page["locator"]>, what: string) {
+  await expect
+    .poll(
+      async () => {
+        const n = await locator.count();
+        for (let i = 0; i < n; i++) {
+          if (await locator.nth(i).isEnabled()) return `${what} is enabled`;
+        }
+        return "absent or disabled";
+      },
+      { message: `${what} is absent or disabled` },
+    )
+    .toBe("absent or disabled");
+}
+
+/** `date` minus `months` calendar months as YYYY-MM-DD (UTC), the day clamped to the month's end (31 Mar − 1 = 28/29 Feb). */
+export function isoMonthsBefore(date: Date, months: number): string {
+  const first = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - months, 1));
+  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  const day = Math.min(date.getUTCDate(), lastDay);
+  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), day)).toISOString().slice(0, 10);
+}
+
+/** `date` plus `days` days as YYYY-MM-DD (UTC). */
+export function isoDaysFrom(date: Date, days: number): string {
+  return new Date(date.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,4 +1,4 @@
-use crate::domain::application::{AccountView, ImportSummary, OwnerView, TransactionView};
+use crate::domain::application::{AccountView, Decision, ImportSummary, OwnerView, TransactionView};
 use crate::error::AppResult;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -6,10 +6,22 @@ use serde::{Deserialize, Serialize};
 pub const TRANSACTIONS_PER_PAGE: i64 = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionEntry {
+    pub reviewer_email: String,
+    pub from: Decision,
+    pub to: Decision,
+    pub note: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationDetail {
     pub summary: ImportSummary,
     pub owners: Vec<OwnerView>,
     pub accounts: Vec<AccountView>,
+    pub dates_covered: Option<(String, String)>,
+    pub decisions: Vec<DecisionEntry>,
+    pub can_decide: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,46 +31,175 @@ pub struct TransactionPage {
     pub has_next: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationsPage {
+    pub rows: Vec<ImportSummary>,
+    pub next_query: Option<String>,
+    pub previous_query: Option<String>,
+    pub banks: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub by_status: Vec<(String, i64)>,
+    pub by_decision: Vec<(String, i64)>,
+}
+
 #[server(prefix = "/api", endpoint = "applications/latest")]
 pub async fn list_latest_imports() -> AppResult<Vec<ImportSummary>> {
     use crate::server::{auth, db::imports, state::AppState};
     let user = auth::require_user().await?;
     let state = AppState::from_context()?;
-    Ok(imports::latest(&state.db, user.organisation_id, 20, &|id| state.catalog.display_name(id)).await?)
+    Ok(imports::latest(&state.db, user.organisation_id, 10, &|id| state.catalog.display_name(id)).await?)
+}
+
+#[server(prefix = "/api", endpoint = "applications/counts")]
+pub async fn get_counts() -> AppResult<Counts> {
+    use crate::server::{auth, db::review, state::AppState};
+    let user = auth::require_user().await?;
+    let state = AppState::from_context()?;
+    let (by_status, by_decision) = review::counts(&state.db, user.organisation_id).await?;
+    Ok(Counts { by_status, by_decision })
+}
+
+/// The review queue. `query` is the page's URL query string, so filters can be shared as links.
+#[server(prefix = "/api", endpoint = "applications/search")]
+pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
+    use crate::domain::review::{ApplicationFilter, PageCursor, APPLICATIONS_PER_PAGE};
+    use crate::server::{auth, db::review, state::AppState};
+    let user = auth::require_user().await?;
+    let state = AppState::from_context()?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let filter = ApplicationFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let page = review::search(&state.db, user.organisation_id, &filter, APPLICATIONS_PER_PAGE, &|id| {
+        state.catalog.display_name(id)
+    })
+    .await?;
+    let position = |s: &ImportSummary| (s.created_at, s.import_id);
+    let next_query = page.rows.last().filter(|_| page.has_more_forward).map(|s| {
+        let (created_at, import_id) = position(s);
+        filter.to_query(Some(PageCursor::After { created_at, import_id }))
+    });
+    let previous_query = page.rows.first().filter(|_| page.has_more_backward).map(|s| {
+        let (created_at, import_id) = position(s);
+        filter.to_query(Some(PageCursor::Before { created_at, import_id }))
+    });
+    let banks = state.catalog.list().into_iter().map(|t| (t.id.as_str().to_string(), t.name)).collect();
+    Ok(ApplicationsPage { rows: page.rows, next_query, previous_query, banks })
 }
 
 #[server(prefix = "/api", endpoint = "applications/get")]
 pub async fn get_application(import_id: i64) -> AppResult<ApplicationDetail> {
     use crate::error::AppError;
-    use crate::server::{auth, db::imports, state::AppState};
+    use crate::server::{auth, db::imports, db::review, state::AppState};
     let user = auth::require_user().await?;
     let state = AppState::from_context()?;
     let summary = imports::find(&state.db, user.organisation_id, import_id, &|id| state.catalog.display_name(id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let owners = imports::owners(&state.db, import_id).await?;
-    let accounts = imports::accounts(&state.db, import_id).await?;
-    Ok(ApplicationDetail { summary, owners, accounts })
+    let decisions = review::decisions(&state.db, import_id)
+        .await?
+        .into_iter()
+        .map(|d| DecisionEntry {
+            reviewer_email: d.reviewer_email,
+            from: d.from,
+            to: d.to,
+            note: d.note,
+            created_at: d.created_at,
+        })
+        .collect();
+    Ok(ApplicationDetail {
+        owners: imports::owners(&state.db, import_id).await?,
+        accounts: imports::accounts(&state.db, import_id).await?,
+        dates_covered: review::dates_covered(&state.db, import_id).await?,
+        decisions,
+        can_decide: user.role.can_decide(),
+        summary,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "applications/transactions")]
-pub async fn list_transactions(import_id: i64, account_id: i64, page: i64) -> AppResult<TransactionPage> {
-    use crate::error::AppError;
-    use crate::server::{auth, db::imports, state::AppState};
+#[allow(clippy::too_many_arguments)]
+pub async fn list_transactions(
+    import_id: i64,
+    account_id: i64,
+    page: i64,
+    from: Option<String>,
+    to: Option<String>,
+    min_amount: Option<String>,
+    max_amount: Option<String>,
+    text: Option<String>,
+    sort: Option<String>,
+) -> AppResult<TransactionPage> {
+    use crate::domain::review::{parse_amount, TransactionFilter, TransactionSort};
+    use crate::error::{AppError, FieldErrors};
+    use crate::server::{auth, db::imports, db::review, state::AppState};
     let user = auth::require_user().await?;
     let state = AppState::from_context()?;
     // The account must belong to an import of the caller's organisation.
-    let accounts = match imports::find(&state.db, user.organisation_id, import_id, &|id| id.to_string()).await? {
-        Some(_) => imports::accounts(&state.db, import_id).await?,
-        None => return Err(AppError::NotFound),
-    };
-    if !accounts.iter().any(|a| a.account_id == account_id) {
+    if imports::find(&state.db, user.organisation_id, import_id, &|id| id.to_string()).await?.is_none()
+        || !imports::accounts(&state.db, import_id).await?.iter().any(|a| a.account_id == account_id)
+    {
         return Err(AppError::NotFound);
     }
-    let page = page.clamp(0, 1_000_000);
+    let present = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut errors = FieldErrors::new();
+    let mut date = |field: &str, v: Option<String>| {
+        present(v).and_then(|d| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| errors.add(field, "Use a date like 2026-01-31."))
+                .ok()
+        })
+    };
+    let (from, to) = (date("from", from), date("to", to));
+    let mut amount = |field: &str, v: Option<String>| {
+        present(v).and_then(|a| parse_amount(&a).map_err(|m| errors.add(field, m)).ok())
+    };
+    let (min_minor, max_minor) = (amount("min_amount", min_amount), amount("max_amount", max_amount));
+    errors.into_result()?;
+    let filter = TransactionFilter {
+        from,
+        to,
+        min_minor,
+        max_minor,
+        text: present(text).map(|t| t.chars().take(200).collect()),
+        sort: TransactionSort::parse(&sort.unwrap_or_default()),
+    };
+    let page = page.clamp(0, 100_000);
     let mut rows =
-        imports::transactions(&state.db, account_id, TRANSACTIONS_PER_PAGE + 1, page * TRANSACTIONS_PER_PAGE).await?;
+        review::transactions(&state.db, account_id, &filter, TRANSACTIONS_PER_PAGE + 1, page * TRANSACTIONS_PER_PAGE)
+            .await?;
     let has_next = rows.len() as i64 > TRANSACTIONS_PER_PAGE;
     rows.truncate(TRANSACTIONS_PER_PAGE as usize);
     Ok(TransactionPage { rows, page, has_next })
+}
+
+/// Approves or rejects an application with a note (required to reject). Admins and reviewers only.
+#[server(prefix = "/api", endpoint = "applications/decide")]
+pub async fn decide_application(import_id: i64, decision: String, note: String) -> AppResult<()> {
+    use crate::domain::Role;
+    use crate::error::AppError;
+    use crate::server::db::review::{self, DecideOutcome};
+    use crate::server::{auth, request, state::AppState};
+    let user = auth::require_role(Role::can_decide).await?;
+    let state = AppState::from_context()?;
+    let to = match decision.as_str() {
+        "approve" | "approved" => Decision::Approved,
+        "reject" | "rejected" => Decision::Rejected,
+        _ => return Err(AppError::invalid("decision", "Choose Approve or Reject.")),
+    };
+    let note = note.trim();
+    if to == Decision::Rejected && note.is_empty() {
+        return Err(AppError::invalid("note", "A note is required to reject."));
+    }
+    if note.chars().count() > 2000 {
+        return Err(AppError::invalid("note", "A note can be at most 2,000 characters."));
+    }
+    match review::decide(&state.db, &user, import_id, to, note, request::client_ip().await).await? {
+        DecideOutcome::Decided { .. } => Ok(()),
+        DecideOutcome::NotFound => Err(AppError::NotFound),
+        DecideOutcome::NotFinished => {
+            Err(AppError::Conflict("The import has not finished yet; decide once it has.".into()))
+        }
+    }
 }

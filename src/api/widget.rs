@@ -66,7 +66,8 @@ pub async fn load_widget_context(
 ) -> WidgetResult<WidgetContext> {
     use crate::server::widget::signin::{self, EmbedRequest};
     let state = signin::state()?;
-    let req = EmbedRequest { client_id, origin, owner, locale, country, target, months };
+    let own_origin = Some(crate::server::request::own_origin().await);
+    let req = EmbedRequest { client_id, origin, owner, locale, country, target, months, own_origin };
     let embed = signin::resolve_embed(&state, &req).await?;
     Ok(signin::context(&state, &embed))
 }
@@ -84,7 +85,8 @@ pub async fn start_signin(
 ) -> WidgetResult<String> {
     use crate::server::widget::signin::{self, EmbedRequest};
     let state = signin::state()?;
-    let req = EmbedRequest { client_id, origin, owner, locale, country, target, months };
+    let own_origin = Some(crate::server::request::own_origin().await);
+    let req = EmbedRequest { client_id, origin, owner, locale, country, target, months, own_origin };
     let embed = signin::resolve_embed(&state, &req).await?;
     signin::start(&state, &embed, &bank).await
 }

@@ -90,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
     for page in &pages {
         let mut tx = db.pool.begin().await?;
         for chunk in page.chunks(500) {
-            insert_transactions(&mut tx, floor_account, chunk).await?;
+            insert_transactions(&mut tx, db.backend, floor_account, chunk).await?;
         }
         tx.commit().await?;
     }

@@ -28,6 +28,9 @@ fn Header() -> impl IntoView {
                         match me.await {
                             Ok(Some(me)) => view! {
                                 <a href="/dashboard">"Dashboard"</a>
+                                <a href="/applications">"Applications"</a>
+                                <a href="/widget">"Widget"</a>
+                                <a href="/settings">"Settings"</a>
                                 <span class="who" title=me.email.clone()>{me.organisation_name.clone()}</span>
                                 <ActionForm action=logout>
                                     <button type="submit" class="link-button">"Log out"</button>

@@ -1,12 +1,14 @@
 //! Pure domain types shared by server and browser: parsed once at the edge, trusted inside.
 
 pub mod application;
+pub mod audit;
 pub mod client_id;
 pub mod company_name;
 pub mod email;
 pub mod import;
 pub mod money;
 pub mod password;
+pub mod review;
 pub mod role;
 pub mod widget;
 pub mod widget_error;

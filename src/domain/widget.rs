@@ -112,11 +112,13 @@ impl AllowedOrigin {
             _ => (rest, None),
         };
         let host = host.to_ascii_lowercase();
-        let local = host == "localhost" || host == "127.0.0.1";
+        // Plain http only where traffic never leaves the machine or the test network (RFC 6761 names).
+        let local =
+            host == "localhost" || host == "127.0.0.1" || host.ends_with(".localhost") || host.ends_with(".test");
         match scheme.as_str() {
             "https" => {}
             "http" if local => {}
-            "http" => return Err("Use https:// (plain http:// is allowed only for localhost).".into()),
+            "http" => return Err("Use https:// (plain http:// is allowed only for localhost and .test names).".into()),
             _ => return Err("An origin starts with https:// or http://.".into()),
         }
         let host_ok = !host.is_empty()
@@ -197,6 +199,7 @@ mod tests {
         assert_eq!(AllowedOrigin::parse("https://shop.example:443").unwrap().as_str(), "https://shop.example");
         assert_eq!(AllowedOrigin::parse("https://shop.example:8443").unwrap().as_str(), "https://shop.example:8443");
         assert_eq!(AllowedOrigin::parse("http://localhost:3000").unwrap().as_str(), "http://localhost:3000");
+        assert_eq!(AllowedOrigin::parse("http://shop.test:3100").unwrap().as_str(), "http://shop.test:3100");
     }
 
     #[test]
@@ -302,5 +305,194 @@ mod page_origin_tests {
         {
             assert!(PageOrigin::parse(bad).is_err(), "{bad}");
         }
+    }
+}
+
+/// At most this many allowed origins per organisation.
+pub const MAX_ALLOWED_ORIGINS: usize = 50;
+
+impl WidgetSettings {
+    /// Parses the configuration form. Every problem is reported against its field (each bad origin line by
+    /// number); `countries` are the ones the catalog offers.
+    pub fn parse_form(
+        auto_import: bool,
+        months: &str,
+        locale: &str,
+        country: &str,
+        allowed_origins: &str,
+        countries: &[String],
+    ) -> Result<Self, crate::error::FieldErrors> {
+        let mut errors = crate::error::FieldErrors::new();
+        let months = Months::parse(months).map_err(|m| errors.add("months", m)).ok();
+        let locale = Locale::parse(locale).map_err(|_| errors.add("locale", "Choose English or Polish.")).ok();
+        let country = match country.trim() {
+            "" => Some(None),
+            c => match CountryCode::parse(c) {
+                Ok(code) if countries.iter().any(|k| k == code.as_str()) => Some(Some(code)),
+                _ => {
+                    errors.add("country", "Choose a country from the list.");
+                    None
+                }
+            },
+        };
+        let mut origins: Vec<AllowedOrigin> = Vec::new();
+        let mut bad = Vec::new();
+        for (n, line) in allowed_origins.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            match AllowedOrigin::parse(line) {
+                Ok(o) if !origins.contains(&o) => origins.push(o),
+                Ok(_) => {}
+                Err(m) => {
+                    bad.push(format!("Line {}: \"{}\": {m}", n + 1, line.trim().chars().take(80).collect::<String>()))
+                }
+            }
+        }
+        if !bad.is_empty() {
+            errors.add("allowed_origins", bad.join("\n"));
+        } else if origins.len() > MAX_ALLOWED_ORIGINS {
+            errors.add("allowed_origins", format!("At most {MAX_ALLOWED_ORIGINS} origins."));
+        }
+        match (months, locale, country, errors.is_empty()) {
+            (Some(months), Some(locale), Some(country), true) => {
+                Ok(Self { auto_import, months, locale, country, allowed_origins: origins })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// What changed, for the audit trail: `months: 12 → 3; origins added: https://shop.example`.
+    pub fn describe_changes(&self, new: &Self) -> String {
+        let mut changes = Vec::new();
+        if self.auto_import != new.auto_import {
+            changes.push(format!("auto import: {} → {}", on_off(self.auto_import), on_off(new.auto_import)));
+        }
+        if self.months != new.months {
+            changes.push(format!("months: {} → {}", self.months.get(), new.months.get()));
+        }
+        if self.locale != new.locale {
+            changes.push(format!("language: {} → {}", self.locale.as_str(), new.locale.as_str()));
+        }
+        if self.country != new.country {
+            let show = |c: &Option<CountryCode>| c.as_ref().map_or("all".to_string(), |c| c.as_str().to_string());
+            changes.push(format!("country: {} → {}", show(&self.country), show(&new.country)));
+        }
+        let added: Vec<&str> = new
+            .allowed_origins
+            .iter()
+            .filter(|o| !self.allowed_origins.contains(o))
+            .map(AllowedOrigin::as_str)
+            .collect();
+        let removed: Vec<&str> = self
+            .allowed_origins
+            .iter()
+            .filter(|o| !new.allowed_origins.contains(o))
+            .map(AllowedOrigin::as_str)
+            .collect();
+        if !added.is_empty() {
+            changes.push(format!("origins added: {}", added.join(", ")));
+        }
+        if !removed.is_empty() {
+            changes.push(format!("origins removed: {}", removed.join(", ")));
+        }
+        if changes.is_empty() {
+            "no changes".into()
+        } else {
+            changes.join("; ")
+        }
+    }
+
+    /// The embed snippet of SPEC §3 for this configuration.
+    pub fn embed_snippet(&self, insight_origin: &str, client_id: &str) -> String {
+        let mut options = vec![
+            format!("    clientId: \"{client_id}\","),
+            "    container: \"insight-signin\",".to_string(),
+            format!("    locale: \"{}\",", self.locale.as_str()),
+        ];
+        if let Some(country) = &self.country {
+            options.push(format!("    country: \"{}\",", country.as_str()));
+        }
+        if self.auto_import {
+            options.push(format!("    autoImport: {{ months: {} }},", self.months.get()));
+        }
+        options.push(
+            "    onSuccess: function (result) {\n      // Send result.sessionId and result.sessionIdSignature to your server, then move on.\n    },"
+                .to_string(),
+        );
+        options
+            .push("    onError: function (error) {\n      console.warn(error.code, error.message);\n    }".to_string());
+        format!(
+            "<div id=\"insight-signin\"></div>\n<script src=\"{insight_origin}/signin-widget.js\"></script>\n<script>\n  InsightSignIn.embed({{\n{}\n  }});\n</script>",
+            options.join("\n")
+        )
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+#[cfg(test)]
+mod settings_form_tests {
+    use super::*;
+
+    fn countries() -> Vec<String> {
+        vec!["DE".into(), "PL".into()]
+    }
+
+    #[test]
+    fn a_valid_form_is_parsed_and_origins_normalised_and_deduplicated() {
+        let s = WidgetSettings::parse_form(
+            true,
+            "3",
+            "pl",
+            "PL",
+            "https://Shop.example/\n\nhttps://shop.example\nhttp://localhost:3000",
+            &countries(),
+        )
+        .unwrap();
+        assert_eq!(s.months.get(), 3);
+        assert_eq!(s.locale, Locale::Pl);
+        assert_eq!(s.country.unwrap().as_str(), "PL");
+        let origins: Vec<&str> = s.allowed_origins.iter().map(AllowedOrigin::as_str).collect();
+        assert_eq!(origins, ["https://shop.example", "http://localhost:3000"]);
+    }
+
+    #[test]
+    fn every_bad_field_and_origin_line_is_reported() {
+        let err = WidgetSettings::parse_form(
+            true,
+            "25",
+            "de",
+            "FR",
+            "https://ok.example\nhttp://shop.example\nnot an origin",
+            &countries(),
+        )
+        .unwrap_err();
+        assert!(err.get("months").is_some() && err.get("locale").is_some() && err.get("country").is_some());
+        let origins = err.get("allowed_origins").unwrap();
+        assert!(origins.contains("Line 2") && origins.contains("Line 3") && !origins.contains("Line 1"), "{origins}");
+    }
+
+    #[test]
+    fn the_snippet_carries_the_client_id_and_months() {
+        let mut s = WidgetSettings::default();
+        s.months = Months::new(3).unwrap();
+        let snippet = s.embed_snippet("https://insight.example", "ins_abc");
+        assert!(snippet.contains("clientId: \"ins_abc\""));
+        assert!(snippet.contains("autoImport: { months: 3 }"));
+        assert!(snippet.contains("src=\"https://insight.example/signin-widget.js\""));
+    }
+
+    #[test]
+    fn changes_are_described_for_the_audit_trail() {
+        let old = WidgetSettings::default();
+        let mut new = old.clone();
+        new.months = Months::new(3).unwrap();
+        new.allowed_origins.push(AllowedOrigin::parse("https://shop.example").unwrap());
+        assert_eq!(old.describe_changes(&new), "months: 12 → 3; origins added: https://shop.example");
+        assert_eq!(old.describe_changes(&old), "no changes");
     }
 }

@@ -1,10 +1,12 @@
-//! `/applications/:id`: one imported application — status, owners, accounts and transactions.
+//! `/applications/:id`: one application — summary, owners, accounts, filterable transactions, the decision
+//! panel with its history, and exports.
 
-use crate::api::applications::{get_application, list_transactions, ApplicationDetail};
+use crate::api::applications::{get_application, list_transactions, ApplicationDetail, DecideApplication};
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
 use crate::domain::application::{AccountView, OwnerView};
 use crate::domain::money::display_minor;
+use crate::pages::auth::{field_error, form_error, last_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,9 +15,11 @@ use leptos_router::hooks::use_params_map;
 pub fn ApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let import_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(-1));
+    let decide = ServerAction::<DecideApplication>::new();
     // Bumped by the poller while the import runs, so status and data refresh without a reload.
     let tick = RwSignal::new(0u32);
-    let detail = Resource::new(move || (import_id(), tick.get()), |(id, _)| get_application(id));
+    let detail =
+        Resource::new(move || (import_id(), tick.get(), decide.version().get()), |(id, _, _)| get_application(id));
     let running = RwSignal::new(false);
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
@@ -32,13 +36,13 @@ pub fn ApplicationPage() -> impl IntoView {
     view! {
         <Title text="Application — Insight"/>
         <PortalPage>
-            <p><a href="/dashboard">"← All applications"</a></p>
+            <p><a href="/applications">"← All applications"</a></p>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(d) => {
                             running.set(!d.summary.status.is_finished());
-                            view! { <Detail d/> }.into_any()
+                            view! { <Detail d decide/> }.into_any()
                         }
                         Err(e) => view! {
                             <h1>"Application not available"</h1>
@@ -52,29 +56,39 @@ pub fn ApplicationPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: ApplicationDetail) -> impl IntoView {
+fn Detail(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl IntoView {
     let s = d.summary.clone();
     let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
+    let covered = d.dates_covered.clone().map(|(a, b)| format!("{a} – {b}")).unwrap_or_else(|| "—".into());
     view! {
         <h1>{title}</h1>
-        <section class="card">
-            <dl class="facts">
-                <dt>"Status"</dt>
-                <dd><span data-testid="import-status"><StatusBadge status=s.status/></span>
-                    {(!s.status.is_finished()).then(|| view! { " "<progress max="100" value=s.progress.to_string()></progress>" "{format!("{}% · {}", s.progress, s.step)} })}
-                </dd>
-                <dt>"Bank"</dt><dd>{s.target_name.clone()}</dd>
-                <dt>"Your reference"</dt><dd>{s.owner_external_id.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Months requested"</dt><dd>{s.months_requested}</dd>
-                <dt>"Accounts / transactions"</dt><dd>{format!("{} / {}", s.accounts_count, s.transactions_count)}</dd>
-                <dt>"Created"</dt><dd>{format_instant(s.created_at)}</dd>
-                <dt>"Finished"</dt><dd>{s.finished_at.map(format_instant).unwrap_or_else(|| "—".into())}</dd>
-                {s.error_code.clone().map(|code| view! {
-                    <dt>"Problem"</dt>
-                    <dd class="form-error">{format!("{code}: {}", s.error_message.clone().unwrap_or_default())}</dd>
-                })}
-            </dl>
-        </section>
+        <div class="grid">
+            <section class="card">
+                <h2>"Summary"</h2>
+                <dl class="facts">
+                    <dt>"Status"</dt>
+                    <dd><span data-testid="import-status"><StatusBadge status=s.status/></span>
+                        {(!s.status.is_finished()).then(|| view! { " "<progress max="100" value=s.progress.to_string()></progress>" "{format!("{}% · {}", s.progress, s.step)} })}
+                    </dd>
+                    <dt>"Bank"</dt><dd>{s.target_name.clone()}</dd>
+                    <dt>"Your reference"</dt><dd>{s.owner_external_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Months requested"</dt><dd>{s.months_requested}</dd>
+                    <dt>"Dates covered"</dt><dd data-testid="dates-covered">{covered}</dd>
+                    <dt>"Accounts / transactions"</dt><dd>{format!("{} / {}", s.accounts_count, s.transactions_count)}</dd>
+                    <dt>"Created"</dt><dd>{format_instant(s.created_at)}</dd>
+                    <dt>"Finished"</dt><dd>{s.finished_at.map(format_instant).unwrap_or_else(|| "—".into())}</dd>
+                    {s.error_code.clone().map(|code| view! {
+                        <dt>"Problem"</dt>
+                        <dd class="form-error">{format!("{code}: {}", s.error_message.clone().unwrap_or_default())}</dd>
+                    })}
+                </dl>
+                <p class="actions">
+                    <a class="button secondary small" href=format!("/applications/{}/export.json", s.import_id) rel="external">"Export JSON"</a>
+                    <a class="button secondary small" href=format!("/applications/{}/export.csv", s.import_id) rel="external">"Export CSV"</a>
+                </p>
+            </section>
+            <DecisionPanel d=d.clone() decide/>
+        </div>
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
@@ -84,6 +98,61 @@ fn Detail(d: ApplicationDetail) -> impl IntoView {
         <section class="card" data-testid="accounts">
             <h2>"Accounts"</h2>
             {d.accounts.iter().cloned().map(|a| view! { <Account import_id=s.import_id a/> }).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn DecisionPanel(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl IntoView {
+    let import_id = d.summary.import_id;
+    let note = RwSignal::new(String::new());
+    let error = last_error(decide.value());
+    let finished = d.summary.status.is_finished();
+    let submit = move |decision: &'static str| {
+        decide.dispatch(DecideApplication { import_id, decision: decision.into(), note: note.get_untracked() });
+    };
+    Effect::new(move |_| {
+        if matches!(decide.value().get(), Some(Ok(()))) {
+            note.set(String::new());
+        }
+    });
+    view! {
+        <section class="card decision-panel">
+            <h2>"Decision"</h2>
+            <p>"Current decision: "<strong data-testid="decision">{d.summary.decision.as_str()}</strong></p>
+            {if d.can_decide {
+                view! {
+                    <div class="field">
+                        <label for="note">"Note"</label>
+                        <textarea id="note" name="note" bind:value=note placeholder="Why? Required to reject."></textarea>
+                        <p class="field-error" role="alert">{move || field_error(error, "note").get()}</p>
+                    </div>
+                    <p class="form-error" role="alert">{move || form_error(error).get().filter(|_| field_error(error, "note").get().is_none())}</p>
+                    {(!finished).then(|| view! { <p class="hint">"You can decide once the import has finished."</p> })}
+                    <div class="actions">
+                        <button type="button" disabled=move || decide.pending().get() || !finished on:click=move |_| submit("approve")>"Approve"</button>
+                        <button type="button" class="danger" disabled=move || decide.pending().get() || !finished on:click=move |_| submit("reject")>"Reject"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <p class="hint">"Your role can see applications but not decide them."</p> }.into_any()
+            }}
+            <h3>"History"</h3>
+            {if d.decisions.is_empty() {
+                view! { <p class="muted">"No decisions yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history" data-testid="decision-history">
+                        {d.decisions.iter().map(|h| view! {
+                            <li>
+                                <strong>{h.to.as_str()}</strong>" by "{h.reviewer_email.clone()}" · "{format_instant(h.created_at)}
+                                <br/><small class="muted">{format!("{} → {}", h.from.as_str(), h.to.as_str())}</small>
+                                {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }
@@ -119,24 +188,81 @@ fn Owner(o: OwnerView) -> impl IntoView {
     }
 }
 
+/// The filters a reviewer applied to one account's table.
+#[derive(Clone, Default, PartialEq)]
+struct Applied {
+    text: String,
+    from: String,
+    to: String,
+    min: String,
+    max: String,
+    sort: String,
+}
+
 #[component]
 fn Account(import_id: i64, a: AccountView) -> impl IntoView {
-    let page = RwSignal::new(0i64);
     let account_id = a.account_id;
-    let rows = Resource::new(move || page.get(), move |p| list_transactions(import_id, account_id, p));
+    let page = RwSignal::new(0i64);
+    let applied = RwSignal::new(Applied::default());
+    let (text, from, to, min, max, sort) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let rows = Resource::new(
+        move || (page.get(), applied.get()),
+        move |(p, f)| {
+            let opt = |s: String| (!s.trim().is_empty()).then_some(s);
+            list_transactions(
+                import_id,
+                account_id,
+                p,
+                opt(f.from),
+                opt(f.to),
+                opt(f.min),
+                opt(f.max),
+                opt(f.text),
+                opt(f.sort),
+            )
+        },
+    );
     let currency = a.currency.clone();
     let owners = a.owners.iter().map(|o| format!("{} ({})", o.name, o.kind)).collect::<Vec<_>>().join(", ");
+    let id = |f: &str| format!("{f}-{account_id}");
     view! {
         <article class="account">
             <h3>{a.friendly_name.clone().unwrap_or_else(|| a.name.clone())}</h3>
             <dl class="facts">
-                <dt>"IBAN"</dt><dd><code>{a.iban.clone()}</code></dd>
+                <dt>"IBAN"</dt><dd><code data-testid="account-iban">{a.iban.clone()}</code></dd>
                 <dt>"Balance"</dt><dd>{format!("{} {}", display_minor(a.balance_minor), a.currency)}</dd>
                 <dt>"Available"</dt><dd>{format!("{} {}", display_minor(a.funds_available_minor), a.currency)}</dd>
                 <dt>"Active since at least"</dt><dd>{a.active_since_at_least.clone()}</dd>
                 <dt>"Owners"</dt><dd>{owners}</dd>
                 <dt>"Transactions"</dt><dd>{a.transactions_count}{a.partial_due_to_timeout.then_some(" (partial: the bank stopped answering)")}</dd>
             </dl>
+            <form class="filters" on:submit=move |ev| {
+                ev.prevent_default();
+                page.set(0);
+                applied.set(Applied { text: text.get(), from: from.get(), to: to.get(), min: min.get(), max: max.get(), sort: sort.get() });
+            }>
+                <div class="field grow"><label for=id("text")>"Text"</label><input id=id("text") type="search" bind:value=text/></div>
+                <div class="field"><label for=id("from")>"From"</label><input id=id("from") type="date" bind:value=from/></div>
+                <div class="field"><label for=id("to")>"To"</label><input id=id("to") type="date" bind:value=to/></div>
+                <div class="field"><label for=id("min")>"Min amount"</label><input id=id("min") inputmode="decimal" bind:value=min/></div>
+                <div class="field"><label for=id("max")>"Max amount"</label><input id=id("max") inputmode="decimal" bind:value=max/></div>
+                <div class="field"><label for=id("sort")>"Sort"</label>
+                    <select id=id("sort") on:change=move |ev| sort.set(event_target_value(&ev))>
+                        <option value="newest">"Newest first"</option>
+                        <option value="oldest">"Oldest first"</option>
+                        <option value="largest">"Largest amount"</option>
+                        <option value="smallest">"Smallest amount"</option>
+                    </select>
+                </div>
+                <div class="field actions-end"><button type="submit">"Filter"</button></div>
+            </form>
             <Transition fallback=|| view! { <p>"Loading transactions…"</p> }>
                 {move || {
                     let currency = currency.clone();
@@ -144,6 +270,7 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
                         match rows.await {
                             Ok(p) => {
                                 let has_next = p.has_next;
+                                let empty = p.rows.is_empty();
                                 view! {
                                     <div class="table-wrap">
                                         <table data-testid="transactions">
@@ -167,6 +294,7 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
                                             </tbody>
                                         </table>
                                     </div>
+                                    {empty.then(|| view! { <p class="muted">"No transactions match these filters."</p> })}
                                     <div class="pager">
                                         <button type="button" class="secondary" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
                                         <span>{move || format!("Page {}", page.get() + 1)}</span>

@@ -1,4 +1,4 @@
-use crate::api::applications::list_latest_imports;
+use crate::api::applications::{get_counts, list_latest_imports};
 use crate::api::dashboard::get_dashboard;
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
@@ -24,6 +24,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p>"Put this in the SignIn Widget snippet on your website."</p>
                                 <code class="client-id" data-testid="client-id">{d.client_id.to_string()}</code>
                             </section>
+                            <Counts/>
                             <LatestImports/>
                             <p class="muted">"Signed in as "{d.email.clone()}" ("{d.role.to_string()}")."</p>
                         }.into_any(),
@@ -33,6 +34,35 @@ pub fn DashboardPage() -> impl IntoView {
                 })}
             </Suspense>
         </PortalPage>
+    }
+}
+
+#[component]
+fn Counts() -> impl IntoView {
+    let counts = Resource::new(|| (), |_| get_counts());
+    view! {
+        <section class="card">
+            <h2>"Applications at a glance"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    counts.await.ok().map(|c| {
+                        let cell = |(label, n): (String, i64), kind: &'static str| {
+                            let href = format!("/applications?{kind}={label}");
+                            view! { <div><strong>{n}</strong><a href=href>{label}</a></div> }
+                        };
+                        view! {
+                            <div class="counts" data-testid="counts">
+                                {c.by_status.into_iter().map(|x| cell(x, "status")).collect_view()}
+                            </div>
+                            <div class="counts" data-testid="decision-counts">
+                                {c.by_decision.into_iter().map(|x| cell(x, "decision")).collect_view()}
+                            </div>
+                            <p><a href="/applications">"Open the review queue →"</a></p>
+                        }
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -1,6 +1,8 @@
 //! One component per route.
 
 pub mod application;
+pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod dashboard;
@@ -8,3 +10,5 @@ pub mod embed_signin;
 pub mod home;
 pub mod not_found;
 pub mod settings;
+pub mod team;
+pub mod widget_settings;

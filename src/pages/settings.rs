@@ -24,6 +24,10 @@ pub fn SettingsPage() -> impl IntoView {
                                 </dl>
                             </section>
                             <section class="card">
+                                <h2>"Administration"</h2>
+                                <p><a href="/settings/team">"Team and roles"</a>" · "<a href="/settings/audit">"Audit trail"</a>" · "<a href="/widget">"Widget"</a></p>
+                            </section>
+                            <section class="card">
                                 <h2>"Signing secret"</h2>
                                 {match s.signing_secret.clone() {
                                     Some(secret) => view! {

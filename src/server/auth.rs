@@ -104,3 +104,9 @@ pub async fn require_role(allowed: fn(Role) -> bool) -> AppResult<CurrentUser> {
         Err(AppError::Forbidden)
     }
 }
+
+/// What is stored for a one-time token (an invite link): its SHA-256, so a database leak reveals no usable link.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

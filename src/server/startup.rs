@@ -5,7 +5,7 @@ use super::config::Settings;
 use super::db::{Db, SessionStoreAny};
 use super::state::AppState;
 use super::widget::rate_limit::RateLimiter;
-use super::{csrf, guard, jobs, widget};
+use super::{csrf, export, guard, jobs, widget};
 use crate::app::{shell, App};
 use anyhow::Context;
 use axum::Router;
@@ -84,6 +84,7 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/signin-widget.js", axum::routing::get(widget::http::loader_script))
+        .route("/applications/{id}/{file}", axum::routing::get(export::export))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::require_login_for_pages))

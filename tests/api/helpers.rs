@@ -256,3 +256,27 @@ pub fn client_id_in(html: &str) -> Option<String> {
     let id: String = html[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     (id.len() == 26).then_some(id)
 }
+
+impl TestApp {
+    /// Adds a member with `role` to the organisation directly and returns a client signed in as them.
+    pub async fn member(&self, organisation_id: i64, email: &str, role: insight::domain::Role) -> Client {
+        let password = insight::domain::Password::parse_new(PASSWORD.to_string()).unwrap();
+        let hash = insight::server::auth::hash_password(&self.state, password).await.unwrap();
+        let now = chrono::Utc::now().timestamp_millis();
+        sqlx::query(
+            "INSERT INTO app_user (organisation_id, email, password_hash, role, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(organisation_id)
+        .bind(email)
+        .bind(hash.as_str())
+        .bind(role.as_str())
+        .bind(now)
+        .execute(&self.db.pool)
+        .await
+        .unwrap();
+        let c = client();
+        assert!(ok(&self.log_in_with(&c, email, PASSWORD).await));
+        c
+    }
+}

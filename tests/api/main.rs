@@ -5,4 +5,6 @@ mod auth;
 mod helpers;
 mod imports;
 mod portal;
+mod review;
 mod widget;
+mod widget_settings;

@@ -81,7 +81,7 @@ async fn the_sign_in_page_may_be_framed_only_by_allowed_origins() {
     let page = app.get(&format!("/embed/signin?client_id={client_id}&origin=http://localhost:3100")).await;
     assert_eq!(page.status(), 200);
     let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert_eq!(csp, "frame-ancestors http://localhost:* http://127.0.0.1:*");
+    assert_eq!(csp, "frame-ancestors 'self' http://localhost:* http://127.0.0.1:*");
     let html = page.text().await.unwrap();
     assert!(html.contains("Insight Demo Bank"), "the banks are rendered on the server");
     let bad = app.get(&format!("/embed/signin?client_id={client_id}&origin=https://evil.example")).await;

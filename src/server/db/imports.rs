@@ -26,12 +26,12 @@ pub async fn progress(
     row.map(|(s, p, step)| Ok((ImportStatus::parse(&s).map_err(corrupt)?, p, step))).transpose()
 }
 
-const SUMMARY_COLUMNS: &str =
+pub const SUMMARY_COLUMNS: &str =
     "import_id, target_id, owner_external_id, owner_names, months_requested, status, progress,
     step, error_code, error_message, attempts, owners_count, accounts_count, transactions_count, decision, created_at,
     started_at, finished_at";
 
-fn summary(r: &AnyRow, target_name: &(dyn Fn(&str) -> String + Send + Sync)) -> ServerResult<ImportSummary> {
+pub fn summary_row(r: &AnyRow, target_name: &(dyn Fn(&str) -> String + Send + Sync)) -> ServerResult<ImportSummary> {
     let target_id: String = r.try_get("target_id")?;
     Ok(ImportSummary {
         import_id: r.try_get("import_id")?,
@@ -67,7 +67,7 @@ pub async fn latest(
         "SELECT {SUMMARY_COLUMNS} FROM import WHERE organisation_id = $1 ORDER BY created_at DESC, import_id DESC LIMIT $2"
     );
     let rows = sqlx::query(&sql).bind(organisation_id).bind(limit).fetch_all(&db.pool).await?;
-    rows.iter().map(|r| summary(r, target_name)).collect()
+    rows.iter().map(|r| summary_row(r, target_name)).collect()
 }
 
 pub async fn find(
@@ -78,7 +78,7 @@ pub async fn find(
 ) -> ServerResult<Option<ImportSummary>> {
     let sql = format!("SELECT {SUMMARY_COLUMNS} FROM import WHERE import_id = $1 AND organisation_id = $2");
     let row = sqlx::query(&sql).bind(import_id).bind(organisation_id).fetch_optional(&db.pool).await?;
-    row.as_ref().map(|r| summary(r, target_name)).transpose()
+    row.as_ref().map(|r| summary_row(r, target_name)).transpose()
 }
 
 type OwnerRow = (
@@ -157,27 +157,27 @@ pub async fn accounts(db: &Db, import_id: i64) -> ServerResult<Vec<AccountView>>
         .collect()
 }
 
-type TransactionRow =
+pub type TransactionRow =
     (i64, String, Option<String>, i64, Option<i64>, String, String, Option<String>, Option<String>, String, String);
 
-/// One page of an account's transactions, newest first.
-pub async fn transactions(db: &Db, account_id: i64, limit: i64, offset: i64) -> ServerResult<Vec<TransactionView>> {
-    let rows: Vec<TransactionRow> = sqlx::query_as(
-        "SELECT t.import_account_id, t.transaction_on, t.booked_on, t.amount_minor, t.balance_after_minor, a.currency,
-                t.title, t.party, t.party_iban, t.kind, t.status
-         FROM import_transaction t JOIN import_account a ON a.import_account_id = t.import_account_id
-         WHERE t.import_account_id = $1
-         ORDER BY t.transaction_on DESC, t.import_transaction_id DESC LIMIT $2 OFFSET $3",
-    )
-    .bind(account_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(transaction_view).collect())
+/// Reads a transaction row selected with the column order of [`TransactionRow`].
+pub fn transaction_row(r: &AnyRow) -> Result<TransactionRow, sqlx::Error> {
+    Ok((
+        r.try_get(0)?,
+        r.try_get(1)?,
+        r.try_get(2)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        r.try_get(5)?,
+        r.try_get(6)?,
+        r.try_get(7)?,
+        r.try_get(8)?,
+        r.try_get(9)?,
+        r.try_get(10)?,
+    ))
 }
 
-fn transaction_view(r: TransactionRow) -> TransactionView {
+pub fn transaction_view(r: TransactionRow) -> TransactionView {
     TransactionView {
         account_id: r.0,
         transaction_on: r.1,

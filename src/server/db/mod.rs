@@ -1,12 +1,15 @@
 //! The only place with SQL. One binary speaks SQLite and PostgreSQL, chosen at run time by the URL, so all
 //! queries are portable: `$N` placeholders in order, integers for money and instants, text for the rest.
 
+pub mod audit;
 pub mod import_queue;
 pub mod import_writes;
 pub mod imports;
 pub mod organisations;
+pub mod review;
 pub mod session_store;
 pub mod signin_sessions;
+pub mod team;
 pub mod users;
 pub mod widget_config;
 

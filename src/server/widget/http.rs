@@ -53,11 +53,13 @@ pub async fn frame_policy(State(state): State<AppState>, req: Request, next: Nex
                 country: q.country,
                 target: q.target,
                 months: q.months,
+                own_origin: Some(crate::server::request::own_origin_from(req.headers())),
             };
             match resolve_embed(&state, &embed_req).await {
                 Ok(embed) => {
                     let origins: Vec<&str> = embed.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
-                    format!("frame-ancestors {}", origins.join(" "))
+                    // 'self' lets the portal's own live preview show the widget.
+                    format!("frame-ancestors 'self' {}", origins.join(" "))
                 }
                 Err(_) => "frame-ancestors *".to_string(),
             }

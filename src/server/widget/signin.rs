@@ -41,6 +41,8 @@ pub struct EmbedRequest {
     pub country: Option<String>,
     pub target: Option<String>,
     pub months: Option<String>,
+    /// The portal's own origin: its live preview may always embed the widget.
+    pub own_origin: Option<String>,
 }
 
 /// Embed options checked against the organisation's saved configuration, which is authoritative.
@@ -76,7 +78,8 @@ pub async fn resolve_embed(state: &AppState, req: &EmbedRequest) -> Result<Embed
     };
     let origin =
         PageOrigin::parse(&req.origin).map_err(|_| WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale))?;
-    if !settings.allows_origin(origin.as_str()) {
+    let is_preview = req.own_origin.as_deref() == Some(origin.as_str());
+    if !settings.allows_origin(origin.as_str()) && !is_preview {
         return Err(WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale)
             .with_detail(format!("{} is not on the allowed origins list", origin.as_str())));
     }

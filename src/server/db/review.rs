@@ -1,0 +1,301 @@
+//! The review queue, filtered transaction pages and decisions. Every query is scoped by organisation.
+
+use super::audit::{self, NewAuditEvent};
+use super::imports::{summary_row, SUMMARY_COLUMNS};
+use super::users::CurrentUser;
+use super::Db;
+use crate::domain::application::{Decision, ImportSummary, TransactionView};
+use crate::domain::audit::AuditAction;
+use crate::domain::review::{ApplicationFilter, DateOrder, PageCursor, TransactionFilter, TransactionSort};
+use crate::server::error::{ServerError, ServerResult};
+use crate::server::now_ms;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+/// Bind values of a dynamically built statement, numbered `$1…` in the order they are pushed.
+#[derive(Default)]
+struct Binds {
+    values: Vec<BindValue>,
+}
+
+enum BindValue {
+    Int(i64),
+    Text(String),
+}
+
+impl Binds {
+    fn push_int(&mut self, v: i64) -> String {
+        self.values.push(BindValue::Int(v));
+        format!("${}", self.values.len())
+    }
+
+    fn push_text(&mut self, v: String) -> String {
+        self.values.push(BindValue::Text(v));
+        format!("${}", self.values.len())
+    }
+
+    fn apply<'q>(&'q self, mut q: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+        for v in &self.values {
+            q = match v {
+                BindValue::Int(i) => q.bind(*i),
+                BindValue::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+}
+
+/// `%text%` for LIKE, with the pattern characters of the user's text escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn day_start_ms(d: chrono::NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0)
+}
+
+pub struct QueuePage {
+    pub rows: Vec<ImportSummary>,
+    /// More rows further in the sort order / back towards the start.
+    pub has_more_forward: bool,
+    pub has_more_backward: bool,
+}
+
+pub async fn search(
+    db: &Db,
+    organisation_id: i64,
+    f: &ApplicationFilter,
+    per_page: i64,
+    target_name: &(dyn Fn(&str) -> String + Send + Sync),
+) -> ServerResult<QueuePage> {
+    let mut b = Binds::default();
+    let mut sql =
+        format!("SELECT {SUMMARY_COLUMNS} FROM import WHERE organisation_id = {}", b.push_int(organisation_id));
+    if let Some(s) = f.status {
+        sql += &format!(" AND status = {}", b.push_text(s.as_str().into()));
+    }
+    if let Some(d) = f.decision {
+        sql += &format!(" AND decision = {}", b.push_text(d.as_str().into()));
+    }
+    if let Some(t) = &f.target {
+        sql += &format!(" AND target_id = {}", b.push_text(t.clone()));
+    }
+    if let Some(from) = f.from {
+        sql += &format!(" AND created_at >= {}", b.push_int(day_start_ms(from)));
+    }
+    if let Some(to) = f.to.and_then(|d| d.succ_opt()) {
+        sql += &format!(" AND created_at < {}", b.push_int(day_start_ms(to)));
+    }
+    if let Some(q) = &f.search {
+        let p = b.push_text(like_pattern(q));
+        sql += &format!(
+            " AND (LOWER(owner_names) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(owner_external_id, '')) LIKE {p} ESCAPE '\\')"
+        );
+    }
+    // Keyset paging on (created_at, import_id): each page costs the same however deep it is.
+    let newest_first = f.order == DateOrder::NewestFirst;
+    let backward = matches!(f.cursor, Some(PageCursor::Before { .. }));
+    let descending = newest_first != backward;
+    if let Some(PageCursor::After { created_at, import_id } | PageCursor::Before { created_at, import_id }) = f.cursor {
+        let op = if descending { "<" } else { ">" };
+        let c = b.push_int(created_at);
+        let i = b.push_int(import_id);
+        sql += &format!(" AND (created_at {op} {c} OR (created_at = {c} AND import_id {op} {i}))");
+    }
+    let dir = if descending { "DESC" } else { "ASC" };
+    sql += &format!(" ORDER BY created_at {dir}, import_id {dir} LIMIT {}", b.push_int(per_page + 1));
+    let rows = b.apply(sqlx::query(&sql)).fetch_all(&db.pool).await?;
+    let mut out: Vec<ImportSummary> = rows.iter().map(|r| summary_row(r, target_name)).collect::<ServerResult<_>>()?;
+    let more = out.len() as i64 > per_page;
+    out.truncate(per_page as usize);
+    if backward {
+        out.reverse();
+    }
+    Ok(QueuePage {
+        rows: out,
+        has_more_forward: if backward { true } else { more },
+        has_more_backward: if backward { more } else { f.cursor.is_some() },
+    })
+}
+
+/// Imports of the organisation by status and by decision.
+pub async fn counts(db: &Db, organisation_id: i64) -> ServerResult<(Vec<(String, i64)>, Vec<(String, i64)>)> {
+    let by_status: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM import WHERE organisation_id = $1 GROUP BY status ORDER BY status",
+    )
+    .bind(organisation_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let by_decision: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT decision, COUNT(*) FROM import WHERE organisation_id = $1 GROUP BY decision ORDER BY decision",
+    )
+    .bind(organisation_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((by_status, by_decision))
+}
+
+/// Oldest and newest transaction dates of an import.
+pub async fn dates_covered(db: &Db, import_id: i64) -> ServerResult<Option<(String, String)>> {
+    let row: (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT MIN(t.transaction_on), MAX(t.transaction_on) FROM import_transaction t
+         WHERE t.import_account_id IN (SELECT import_account_id FROM import_account WHERE import_id = $1)",
+    )
+    .bind(import_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(row.0.zip(row.1))
+}
+
+/// One page of an account's transactions under the reviewer's filters.
+pub async fn transactions(
+    db: &Db,
+    account_id: i64,
+    f: &TransactionFilter,
+    limit: i64,
+    offset: i64,
+) -> ServerResult<Vec<TransactionView>> {
+    let mut b = Binds::default();
+    let mut sql = format!(
+        "SELECT t.import_account_id, t.transaction_on, t.booked_on, t.amount_minor, t.balance_after_minor, a.currency,
+                t.title, t.party, t.party_iban, t.kind, t.status
+         FROM import_transaction t JOIN import_account a ON a.import_account_id = t.import_account_id
+         WHERE t.import_account_id = {}",
+        b.push_int(account_id)
+    );
+    if let Some(from) = f.from {
+        sql += &format!(" AND t.transaction_on >= {}", b.push_text(from.to_string()));
+    }
+    if let Some(to) = f.to {
+        sql += &format!(" AND t.transaction_on <= {}", b.push_text(to.to_string()));
+    }
+    if let Some(min) = f.min_minor {
+        sql += &format!(" AND t.amount_minor >= {}", b.push_int(min));
+    }
+    if let Some(max) = f.max_minor {
+        sql += &format!(" AND t.amount_minor <= {}", b.push_int(max));
+    }
+    if let Some(text) = &f.text {
+        let p = b.push_text(like_pattern(text));
+        sql += &format!(
+            " AND (LOWER(t.title) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(t.party, '')) LIKE {p} ESCAPE '\\'
+                   OR LOWER(t.kind) LIKE {p} ESCAPE '\\')"
+        );
+    }
+    sql += match f.sort {
+        TransactionSort::NewestFirst => " ORDER BY t.transaction_on DESC, t.import_transaction_id DESC",
+        TransactionSort::OldestFirst => " ORDER BY t.transaction_on ASC, t.import_transaction_id ASC",
+        TransactionSort::LargestFirst => " ORDER BY t.amount_minor DESC, t.import_transaction_id DESC",
+        TransactionSort::SmallestFirst => " ORDER BY t.amount_minor ASC, t.import_transaction_id ASC",
+    };
+    sql += &format!(" LIMIT {} OFFSET {}", b.push_int(limit), b.push_int(offset));
+    let rows: Vec<super::imports::TransactionRow> = {
+        let q = b.apply(sqlx::query(&sql));
+        q.fetch_all(&db.pool).await?.iter().map(super::imports::transaction_row).collect::<Result<_, _>>()?
+    };
+    Ok(rows.into_iter().map(super::imports::transaction_view).collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRow {
+    pub reviewer_email: String,
+    pub from: Decision,
+    pub to: Decision,
+    pub note: String,
+    pub created_at: i64,
+}
+
+pub async fn decisions(db: &Db, import_id: i64) -> ServerResult<Vec<DecisionRow>> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT reviewer_email, from_decision, to_decision, note, created_at FROM decision
+         WHERE import_id = $1 ORDER BY created_at DESC, decision_id DESC",
+    )
+    .bind(import_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let corrupt = |e: String| ServerError::Other(anyhow::anyhow!(e));
+    rows.into_iter()
+        .map(|r| {
+            Ok(DecisionRow {
+                reviewer_email: r.0,
+                from: Decision::parse(&r.1).map_err(corrupt)?,
+                to: Decision::parse(&r.2).map_err(corrupt)?,
+                note: r.3,
+                created_at: r.4,
+            })
+        })
+        .collect()
+}
+
+pub enum DecideOutcome {
+    Decided { from: Decision },
+    NotFound,
+    NotFinished,
+}
+
+/// Records a decision, its history row and its audit entry in one transaction. The update is guarded on the
+/// decision it read, so two reviewers deciding at once both land in the history, in order.
+pub async fn decide(
+    db: &Db,
+    reviewer: &CurrentUser,
+    import_id: i64,
+    to: Decision,
+    note: &str,
+    ip: Option<String>,
+) -> ServerResult<DecideOutcome> {
+    for _ in 0..3 {
+        let mut tx = db.pool.begin().await?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT decision, status FROM import WHERE import_id = $1 AND organisation_id = $2")
+                .bind(import_id)
+                .bind(reviewer.organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((from, status)) = row else { return Ok(DecideOutcome::NotFound) };
+        if !matches!(status.as_str(), "succeeded" | "partial" | "failed") {
+            return Ok(DecideOutcome::NotFinished);
+        }
+        let now = now_ms();
+        let updated =
+            sqlx::query("UPDATE import SET decision = $1, updated_at = $2 WHERE import_id = $3 AND decision = $4")
+                .bind(to.as_str())
+                .bind(now)
+                .bind(import_id)
+                .bind(&from)
+                .execute(&mut *tx)
+                .await?;
+        if updated.rows_affected() != 1 {
+            continue; // someone decided in between: read again
+        }
+        sqlx::query(
+            "INSERT INTO decision (import_id, organisation_id, reviewer_user_id, reviewer_email, from_decision,
+                to_decision, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(import_id)
+        .bind(reviewer.organisation_id)
+        .bind(reviewer.user_id)
+        .bind(&reviewer.email)
+        .bind(&from)
+        .bind(to.as_str())
+        .bind(note)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let event = NewAuditEvent {
+            organisation_id: reviewer.organisation_id,
+            actor_user_id: Some(reviewer.user_id),
+            actor_email: Some(&reviewer.email),
+            action: AuditAction::DecisionMade,
+            subject: Some(format!("application #{import_id}")),
+            detail: format!("{from} → {}: {note}", to.as_str()),
+            ip: ip.clone(),
+        };
+        audit::record(&mut *tx, &event).await?;
+        tx.commit().await?;
+        let from = Decision::parse(&from).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))?;
+        return Ok(DecideOutcome::Decided { from });
+    }
+    Err(ServerError::Other(anyhow::anyhow!("decision kept changing under us")))
+}

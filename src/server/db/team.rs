@@ -1,0 +1,223 @@
+//! Members of an organisation and invitations to join it.
+
+use super::audit::{self, NewAuditEvent};
+use super::users::CurrentUser;
+use super::Db;
+use crate::domain::audit::AuditAction;
+use crate::domain::{EmailAddress, Role};
+use crate::server::auth::PasswordHash;
+use crate::server::error::{ServerError, ServerResult};
+use crate::server::now_ms;
+
+pub const INVITE_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub created_at: i64,
+}
+
+pub async fn members(db: &Db, organisation_id: i64) -> ServerResult<Vec<Member>> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT app_user_id, email, role, created_at FROM app_user WHERE organisation_id = $1 ORDER BY created_at, app_user_id",
+    )
+    .bind(organisation_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Member {
+                user_id: r.0,
+                email: r.1,
+                role: Role::parse(&r.2).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))?,
+                created_at: r.3,
+            })
+        })
+        .collect()
+}
+
+pub async fn create_invite(
+    db: &Db,
+    admin: &CurrentUser,
+    email: &EmailAddress,
+    role: Role,
+    token_hash: &str,
+    ip: Option<String>,
+) -> ServerResult<()> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO invite (organisation_id, email, role, token_hash, created_by, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(admin.organisation_id)
+    .bind(email.as_str())
+    .bind(role.as_str())
+    .bind(token_hash)
+    .bind(admin.user_id)
+    .bind(now + INVITE_VALID_MS)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let event = NewAuditEvent {
+        organisation_id: admin.organisation_id,
+        actor_user_id: Some(admin.user_id),
+        actor_email: Some(&admin.email),
+        action: AuditAction::InviteCreated,
+        subject: Some(email.as_str().to_string()),
+        detail: format!("invited {} as {role}", email.as_str()),
+        ip,
+    };
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvite {
+    pub invite_id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// An invitation that is unused and not expired.
+pub async fn open_invite(db: &Db, token_hash: &str) -> ServerResult<Option<OpenInvite>> {
+    let row: Option<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT i.invite_id, i.organisation_id, o.name, i.email, i.role FROM invite i
+         JOIN organisation o ON o.organisation_id = i.organisation_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(OpenInvite {
+            invite_id: r.0,
+            organisation_id: r.1,
+            organisation_name: r.2,
+            email: r.3,
+            role: Role::parse(&r.4).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))?,
+        })
+    })
+    .transpose()
+}
+
+pub enum AcceptOutcome {
+    Joined { user_id: i64 },
+    AlreadyUsed,
+    EmailTaken,
+}
+
+/// Uses the invitation once and creates the member, atomically.
+pub async fn accept_invite(
+    db: &Db,
+    invite: &OpenInvite,
+    hash: &PasswordHash,
+    ip: Option<String>,
+) -> ServerResult<AcceptOutcome> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let used =
+        sqlx::query("UPDATE invite SET used_at = $1 WHERE invite_id = $2 AND used_at IS NULL AND expires_at > $1")
+            .bind(now)
+            .bind(invite.invite_id)
+            .execute(&mut *tx)
+            .await?;
+    if used.rows_affected() != 1 {
+        return Ok(AcceptOutcome::AlreadyUsed);
+    }
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO app_user (organisation_id, email, password_hash, role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING app_user_id",
+    )
+    .bind(invite.organisation_id)
+    .bind(&invite.email)
+    .bind(hash.as_str())
+    .bind(invite.role.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let user_id = match inserted {
+        Ok((id,)) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(AcceptOutcome::EmailTaken),
+        Err(e) => return Err(e.into()),
+    };
+    let event = NewAuditEvent {
+        organisation_id: invite.organisation_id,
+        actor_user_id: Some(user_id),
+        actor_email: Some(&invite.email),
+        action: AuditAction::InviteAccepted,
+        subject: Some(invite.email.clone()),
+        detail: format!("joined as {}", invite.role),
+        ip,
+    };
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    Ok(AcceptOutcome::Joined { user_id })
+}
+
+/// Changes a member's role; `None` when there is no such member in the admin's organisation.
+pub async fn change_role(
+    db: &Db,
+    admin: &CurrentUser,
+    user_id: i64,
+    role: Role,
+    ip: Option<String>,
+) -> ServerResult<Option<Role>> {
+    let mut tx = db.pool.begin().await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT email, role FROM app_user WHERE app_user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(admin.organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((email, old)) = row else { return Ok(None) };
+    sqlx::query("UPDATE app_user SET role = $1, updated_at = $2 WHERE app_user_id = $3")
+        .bind(role.as_str())
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let event = NewAuditEvent {
+        organisation_id: admin.organisation_id,
+        actor_user_id: Some(admin.user_id),
+        actor_email: Some(&admin.email),
+        action: AuditAction::RoleChanged,
+        subject: Some(email.clone()),
+        detail: format!("{email}: {old} → {role}"),
+        ip,
+    };
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    Role::parse(&old).map(Some).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))
+}
+
+/// Removes a member; their sessions stop working at once because every request reloads the user.
+pub async fn remove(db: &Db, admin: &CurrentUser, user_id: i64, ip: Option<String>) -> ServerResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT email FROM app_user WHERE app_user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(admin.organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((email,)) = row else { return Ok(false) };
+    sqlx::query("DELETE FROM app_user WHERE app_user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    let event = NewAuditEvent {
+        organisation_id: admin.organisation_id,
+        actor_user_id: Some(admin.user_id),
+        actor_email: Some(&admin.email),
+        action: AuditAction::MemberRemoved,
+        subject: Some(email.clone()),
+        detail: format!("removed {email}"),
+        ip,
+    };
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    Ok(true)
+}

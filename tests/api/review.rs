@@ -1,0 +1,380 @@
+use crate::helpers::*;
+use insight::domain::Role;
+use insight::error::AppError;
+use insight::server::banks::{AuthStep, Credentials, DateRange, PageCursor};
+
+/// A finished import of the `test` login for a new business; returns (admin client, org id, import id).
+async fn decided_setup(app: &TestApp, email: &str) -> (reqwest::Client, i64, i64) {
+    let (client_id, org, admin) = app.business(email).await;
+    let mut run = WidgetRun::new(&client_id, "test");
+    run.owner = Some("loan-77");
+    let import_id = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    (admin, org, import_id)
+}
+
+async fn decide(app: &TestApp, c: &reqwest::Client, import_id: i64, decision: &str, note: &str) -> reqwest::Response {
+    app.post_form_with(
+        c,
+        "/api/applications/decide",
+        &[("import_id", &import_id.to_string()), ("decision", decision), ("note", note)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn decisions_need_the_right_role_a_note_to_reject_and_each_leaves_one_audit_entry() {
+    let app = spawn_app().await;
+    let (admin, org, import_id) = decided_setup(&app, "decide@example.com").await;
+    let viewer = app.member(org, "viewer@decide.example", Role::Viewer).await;
+    let technician = app.member(org, "tech@decide.example", Role::Technician).await;
+    let reviewer = app.member(org, "reviewer@decide.example", Role::Reviewer).await;
+    let audits = |app: &TestApp| {
+        let pool = app.db.pool.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_event WHERE action = 'decision'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            n
+        }
+    };
+    assert_eq!(app_error(decide(&app, &viewer, import_id, "approve", "looks fine").await).await, AppError::Forbidden);
+    assert_eq!(app_error(decide(&app, &technician, import_id, "approve", "x").await).await, AppError::Forbidden);
+    let err = app_error(decide(&app, &reviewer, import_id, "reject", "   ").await).await;
+    assert_eq!(err.field("note").as_deref(), Some("A note is required to reject."));
+    assert_eq!(audits(&app).await, 0);
+
+    assert!(ok(&decide(&app, &reviewer, import_id, "approve", "Income verified").await));
+    assert_eq!(audits(&app).await, 1);
+    assert!(ok(&decide(&app, &admin, import_id, "reject", "Second look: undisclosed loan").await));
+    assert_eq!(audits(&app).await, 2);
+    let history: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT reviewer_email, from_decision, to_decision, note FROM decision WHERE import_id = $1 ORDER BY decision_id",
+    )
+    .bind(import_id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        history,
+        vec![
+            ("reviewer@decide.example".into(), "pending".into(), "approved".into(), "Income verified".into()),
+            ("decide@example.com".into(), "approved".into(), "rejected".into(), "Second look: undisclosed loan".into()),
+        ]
+    );
+    let (decision,): (String,) = sqlx::query_as("SELECT decision FROM import WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(decision, "rejected");
+}
+
+#[tokio::test]
+async fn a_reviewer_cannot_manage_the_team_and_an_admin_can() {
+    let app = spawn_app().await;
+    let (_, org, admin) = app.business("team@example.com").await;
+    let reviewer = app.member(org, "rev@team.example", Role::Reviewer).await;
+    for (path, form) in [
+        ("/api/team/invite", vec![("email", "new@team.example"), ("role", "viewer")]),
+        ("/api/team/members", vec![]),
+        ("/api/team/role", vec![("user_id", "1"), ("role", "admin")]),
+        ("/api/team/remove", vec![("user_id", "1")]),
+        ("/api/audit", vec![("page", "0")]),
+    ] {
+        assert_eq!(app_error(app.post_form_with(&reviewer, path, &form).await).await, AppError::Forbidden, "{path}");
+    }
+    let link =
+        app.post_form_with(&admin, "/api/team/invite", &[("email", "new@team.example"), ("role", "viewer")]).await;
+    assert!(ok(&link));
+    let link: String = serde_json::from_str(&link.text().await.unwrap()).unwrap();
+    assert!(link.contains("/invite/"), "{link}");
+}
+
+#[tokio::test]
+async fn an_invite_link_lets_a_colleague_join_once_with_the_given_role() {
+    let app = spawn_app().await;
+    let (_, org, admin) = app.business("inviter@example.com").await;
+    let r =
+        app.post_form_with(&admin, "/api/team/invite", &[("email", "Joiner@Example.com"), ("role", "reviewer")]).await;
+    let link: String = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let token = link.rsplit('/').next().unwrap().to_string();
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM invite").fetch_one(&app.db.pool).await.unwrap();
+    assert_ne!(stored, token, "only a hash of the token is stored");
+    let page = app.get(&format!("/invite/{token}")).await.text().await.unwrap();
+    assert!(page.contains("joiner@example.com"));
+
+    let joiner = client();
+    let short =
+        app.post_form_with(&joiner, "/api/team/invite/accept", &[("token", &token), ("password", "short")]).await;
+    assert!(app_error(short).await.field("password").is_some());
+    assert!(ok(&app
+        .post_form_with(&joiner, "/api/team/invite/accept", &[("token", &token), ("password", PASSWORD)])
+        .await));
+    let (role, member_org): (String, i64) =
+        sqlx::query_as("SELECT role, organisation_id FROM app_user WHERE email = 'joiner@example.com'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((role.as_str(), member_org), ("reviewer", org));
+    assert_eq!(app.dashboard_html(&joiner).await.0, 200, "the new member is signed in");
+    let again =
+        app.post_form_with(&client(), "/api/team/invite/accept", &[("token", &token), ("password", PASSWORD)]).await;
+    assert!(matches!(app_error(again).await, AppError::Conflict(_)), "a link works once");
+    let bogus = app
+        .post_form_with(&client(), "/api/team/invite/accept", &[("token", "deadbeef"), ("password", PASSWORD)])
+        .await;
+    assert!(matches!(app_error(bogus).await, AppError::Conflict(_)));
+}
+
+#[tokio::test]
+async fn a_removed_member_is_signed_out_at_once_and_role_changes_apply_immediately() {
+    let app = spawn_app().await;
+    let (admin, org, import_id) = decided_setup(&app, "remover@example.com").await;
+    let member = app.member(org, "leaver@example.com", Role::Reviewer).await;
+    assert_eq!(app.dashboard_html(&member).await.0, 200);
+    let (id,): (i64,) = sqlx::query_as("SELECT app_user_id FROM app_user WHERE email = 'leaver@example.com'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(ok(&app
+        .post_form_with(&admin, "/api/team/role", &[("user_id", &id.to_string()), ("role", "viewer")])
+        .await));
+    assert_eq!(
+        app_error(decide(&app, &member, import_id, "approve", "x").await).await,
+        AppError::Forbidden,
+        "now a viewer"
+    );
+    assert!(ok(&app.post_form_with(&admin, "/api/team/remove", &[("user_id", &id.to_string())]).await));
+    assert!(member.get(app.url("/dashboard")).send().await.unwrap().status().is_redirection());
+    let r = app.post_form_with(&member, "/api/applications/get", &[("import_id", &import_id.to_string())]).await;
+    assert_eq!(app_error(r).await, AppError::Unauthenticated);
+    let actions: Vec<(String,)> =
+        sqlx::query_as("SELECT action FROM audit_event WHERE organisation_id = $1 ORDER BY audit_event_id")
+            .bind(org)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let actions: Vec<&str> = actions.iter().map(|a| a.0.as_str()).collect();
+    assert!(actions.ends_with(&["role_changed", "member_removed"]), "{actions:?}");
+    // An admin cannot lock themselves out.
+    let (me,): (i64,) = sqlx::query_as("SELECT app_user_id FROM app_user WHERE email = 'remover@example.com'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app_error(app.post_form_with(&admin, "/api/team/remove", &[("user_id", &me.to_string())]).await).await,
+        AppError::Conflict(_)
+    ));
+}
+
+#[tokio::test]
+async fn another_organisation_gets_not_found_for_every_application_url_export_and_server_function() {
+    let app = spawn_app().await;
+    let (owner, _, import_id) = decided_setup(&app, "own@alpha.example").await;
+    let id = import_id.to_string();
+    let (account,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let account = account.to_string();
+    let (_, _, stranger) = app.business("admin@beta.example").await;
+    let server_fns: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("/api/applications/get", vec![("import_id", &id)]),
+        ("/api/applications/transactions", vec![("import_id", &id), ("account_id", &account), ("page", "0")]),
+        ("/api/applications/decide", vec![("import_id", &id), ("decision", "approve"), ("note", "mine now")]),
+    ];
+    for (path, form) in &server_fns {
+        assert_eq!(app_error(app.post_form_with(&stranger, path, form).await).await, AppError::NotFound, "{path}");
+        assert!(ok(&app.post_form_with(&owner, path, form).await), "the owner can use {path}");
+    }
+    for path in [format!("/applications/{id}/export.json"), format!("/applications/{id}/export.csv")] {
+        assert_eq!(stranger.get(app.url(&path)).send().await.unwrap().status(), 404, "{path}");
+        assert_eq!(owner.get(app.url(&path)).send().await.unwrap().status(), 200, "{path}");
+    }
+    let page = stranger.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Jan Kowalski") && page.contains("Not found"));
+    let queue = app.post_form_with(&stranger, "/api/applications/search", &[("query", "")]).await.text().await.unwrap();
+    assert!(!queue.contains("Jan Kowalski"), "{queue}");
+    let counts = app.post_form_with(&stranger, "/api/applications/counts", &[]).await.text().await.unwrap();
+    assert!(!counts.contains("succeeded"), "{counts}");
+    let audit = app.post_form_with(&stranger, "/api/audit", &[("page", "0")]).await.text().await.unwrap();
+    assert!(!audit.contains("own@alpha.example"));
+    let (decision,): (String,) = sqlx::query_as("SELECT decision FROM import WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(decision, "approved", "only the owner's decision landed");
+}
+
+#[tokio::test]
+async fn the_queue_searches_filters_and_pages_without_gaps() {
+    let app = spawn_app().await;
+    let (client_id, _, admin) = app.business("queue@example.com").await;
+    for i in 0..30 {
+        let mut run = WidgetRun::new(&client_id, if i % 3 == 0 { "test-joint" } else { "test" });
+        let owner = format!("case-{i:02}");
+        run.owner = Some(&owner);
+        run.months = Some("1");
+        app.widget_sign_in(&run).await.unwrap();
+    }
+    app.run_imports().await;
+    let search = |q: &'static str| {
+        let admin = admin.clone();
+        let url = app.url("/api/applications/search");
+        async move {
+            let body = admin.post(url).form(&[("query", q)]).send().await.unwrap().text().await.unwrap();
+            serde_json::from_str::<insight::api::applications::ApplicationsPage>(&body).unwrap()
+        }
+    };
+    let first = search("").await;
+    assert_eq!(first.rows.len(), 25);
+    let next = first.next_query.clone().expect("a second page");
+    let body = admin
+        .post(app.url("/api/applications/search"))
+        .form(&[("query", next.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let second: insight::api::applications::ApplicationsPage = serde_json::from_str(&body).unwrap();
+    assert_eq!(second.rows.len(), 5);
+    assert!(second.next_query.is_none() && second.previous_query.is_some());
+    let mut seen: Vec<i64> = first.rows.iter().chain(second.rows.iter()).map(|r| r.import_id).collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 30, "pages neither overlap nor leave gaps");
+
+    assert_eq!(search("q=anna+kowalska").await.rows.len(), 10, "owner names are searched case-insensitively");
+    assert_eq!(search("q=case-07").await.rows.len(), 1);
+    assert_eq!(search("q=100%25").await.rows.len(), 0, "LIKE wildcards in the search are literal");
+    assert_eq!(search("status=succeeded&decision=pending&bank=demo-pl").await.rows.len(), 25);
+    assert_eq!(search("status=failed").await.rows.len(), 0);
+    assert_eq!(search("from=2000-01-01&to=2000-12-31").await.rows.len(), 0);
+}
+
+#[tokio::test]
+async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
+    let app = spawn_app().await;
+    let (owner, _, import_id) = decided_setup(&app, "export@example.com").await;
+    assert!(ok(&decide(&app, &owner, import_id, "approve", "fine").await));
+    let json: serde_json::Value = owner
+        .get(app.url(&format!("/applications/{import_id}/export.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["import"]["id"], import_id);
+    assert_eq!(json["import"]["ownerExternalId"], "loan-77");
+    assert_eq!(json["import"]["monthsRequested"], 12);
+    assert_eq!(json["owners"][0]["name"], "Jan Kowalski");
+    assert_eq!(json["decisions"][0]["to"], "approved");
+
+    // Compare with the bank itself, page by page, for the same window.
+    let connector = app.state.catalog.get("demo-pl").unwrap();
+    let AuthStep::Authorised(session) =
+        connector.start_authorisation(Credentials::new("test", "Test123")).await.unwrap()
+    else {
+        panic!("test signs in without a code")
+    };
+    let (created_at,): (i64,) = sqlx::query_as("SELECT created_at FROM import WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let day = chrono::DateTime::from_timestamp_millis(created_at).unwrap().date_naive();
+    let range = DateRange::last_months(day, 12);
+    let accounts = connector.accounts(&session).await.unwrap();
+    let exported = json["accounts"].as_array().unwrap();
+    assert_eq!(exported.len(), accounts.len());
+    for (bank_account, exported) in accounts.iter().zip(exported) {
+        assert_eq!(exported["iban"], bank_account.iban.as_str());
+        assert_eq!(exported["currencyBalance"], insight::domain::money::format_minor(bank_account.balance_minor));
+        let mut expected = Vec::new();
+        let mut cursor: Option<PageCursor> = None;
+        loop {
+            let page =
+                connector.transactions(&session, &bank_account.provider_id, range, cursor.as_ref()).await.unwrap();
+            for t in &page.transactions {
+                expected.push((
+                    t.transaction_on.to_string(),
+                    insight::domain::money::format_minor(t.amount_minor),
+                    insight::domain::money::format_minor(t.balance_after_minor),
+                    t.title.clone(),
+                ));
+            }
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        let got: Vec<(String, String, String, String)> = exported["transactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["transactionOn"].as_str().unwrap().to_string(),
+                    t["currencyAmount"].as_str().unwrap().to_string(),
+                    t["currencyBalance"].as_str().unwrap().to_string(),
+                    t["title"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected, "same transactions, amounts, balances and dates, in the bank's order");
+    }
+    let csv = owner
+        .get(app.url(&format!("/applications/{import_id}/export.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let total: usize = exported.iter().map(|a| a["transactions"].as_array().unwrap().len()).sum();
+    assert_eq!(csv.lines().count(), total + 1, "one line per transaction plus the header");
+    let (exports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_event WHERE action = 'export'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(exports, 2);
+}
+
+#[tokio::test]
+async fn transactions_filter_by_text_amount_and_date() {
+    let app = spawn_app().await;
+    let (owner, _, import_id) = decided_setup(&app, "filters@example.com").await;
+    let (account,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let fetch = |extra: Vec<(&'static str, &'static str)>| {
+        let mut form =
+            vec![("import_id", import_id.to_string()), ("account_id", account.to_string()), ("page", "0".to_string())];
+        form.extend(extra.into_iter().map(|(k, v)| (k, v.to_string())));
+        let owner = owner.clone();
+        let url = app.url("/api/applications/transactions");
+        async move { owner.post(url).form(&form).send().await.unwrap() }
+    };
+    let page: insight::api::applications::TransactionPage =
+        fetch(vec![("text", "wynagrodzenie")]).await.json().await.unwrap();
+    assert!(!page.rows.is_empty());
+    assert!(page.rows.iter().all(|t| format!("{} {} {}", t.title, t.party.clone().unwrap_or_default(), t.kind)
+        .to_lowercase()
+        .contains("wynagrodzenie")));
+    let page: insight::api::applications::TransactionPage =
+        fetch(vec![("min_amount", "-50"), ("max_amount", "-10.5"), ("sort", "smallest")]).await.json().await.unwrap();
+    assert!(page.rows.iter().all(|t| (-5000..=-1050).contains(&t.amount_minor)));
+    assert!(page.rows.windows(2).all(|w| w[0].amount_minor <= w[1].amount_minor));
+    let err = app_error(fetch(vec![("min_amount", "lots"), ("from", "yesterday")]).await).await;
+    assert!(err.field("min_amount").is_some() && err.field("from").is_some());
+}
