@@ -62,7 +62,13 @@ impl Settings {
             session_inactivity: Duration::from_secs(8 * 3600),
             max_concurrent_hashes: var("APP_MAX_CONCURRENT_HASHES").and_then(|v| v.parse().ok()).unwrap_or(2),
             workers: var("APP_IMPORT_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(2),
-            import: ImportTuning::default(),
+            import: ImportTuning {
+                lease: var("APP_IMPORT_LEASE_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .map(Duration::from_secs)
+                    .unwrap_or(ImportTuning::default().lease),
+                ..ImportTuning::default()
+            },
             disabled_targets: var("APP_DISABLED_TARGETS")
                 .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                 .unwrap_or_default(),

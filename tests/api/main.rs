@@ -2,6 +2,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` points at a server), driven over real HTTP.
 
 mod auth;
+mod crash;
 mod helpers;
 mod imports;
 mod portal;

@@ -1,0 +1,227 @@
+//! Review speed benchmark: `cargo run --release --features ssr --bin bench_review`.
+//!
+//! Seeds one organisation with 100,000 imports plus one import of 100,000 transactions (the Demo Bank's
+//! `test-large`, through the real worker), then times what a reviewer's pages ask the database for: queue
+//! pages (first, filtered, searched, deep) and the big application (summary, first transaction pages,
+//! filtered and sorted). Prints the median of several runs of each and fails when one exceeds the budget.
+//! With `DATABASE_URL=postgres://…` it runs against PostgreSQL.
+
+use insight::domain::review::{
+    ApplicationFilter, PageCursor, TransactionFilter, TransactionSort, APPLICATIONS_PER_PAGE,
+};
+use insight::domain::widget::{Locale, Months};
+use insight::domain::{ClientId, CompanyName, EmailAddress};
+use insight::server::auth::PasswordHash;
+use insight::server::banks::{AuthStep, Credentials};
+use insight::server::config::Settings;
+use insight::server::db::signin_sessions::{self, NewSigninSession};
+use insight::server::db::{imports, organisations, review, Backend, Db};
+use insight::server::jobs::worker::run_pending_jobs;
+use insight::server::startup::Application;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+const IMPORTS: usize = 100_000;
+/// What "opens instantly" means here: every page's queries within this budget.
+const BUDGET: Duration = Duration::from_millis(150);
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("insight-bench-review-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
+    let mut settings = Settings::for_database(url.clone());
+    settings.workers = 0;
+    let options = leptos::prelude::LeptosOptions::builder().output_name("insight").build();
+    let app = Application::build(settings, options, "127.0.0.1:0".parse()?).await?;
+    let state = app.state.clone();
+    let db = &state.db;
+
+    let mut id = [0u8; 22];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut id);
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let org = organisations::create_with_admin(
+        db,
+        &CompanyName::parse("Review Bench").map_err(anyhow::Error::msg)?,
+        &ClientId::from_random_bytes(id),
+        "secret",
+        &EmailAddress::parse(&format!("review-{suffix}@example.com")).map_err(anyhow::Error::msg)?,
+        &PasswordHash::from_stored("x".into()),
+    )
+    .await?;
+    let org_id = org.organisation_id;
+
+    let started = Instant::now();
+    seed_imports(db, org_id, &suffix).await?;
+    println!("seeded {IMPORTS} imports in {:.1} s", started.elapsed().as_secs_f64());
+
+    let connector = state.catalog.get("demo-pl").expect("demo-pl");
+    let AuthStep::Authorised(bank) = connector.start_authorisation(Credentials::new("test-large", "Test123")).await?
+    else {
+        anyhow::bail!("test-large signs in without a code")
+    };
+    let session_id = format!("big-{suffix}");
+    let new = NewSigninSession {
+        id: &session_id,
+        organisation_id: org_id,
+        embed_origin: "http://localhost",
+        target_id: "demo-pl",
+        owner_external_id: Some("big-one"),
+        locale: Locale::En,
+        months: Months::new(24).map_err(anyhow::Error::msg)?,
+        auto_import: true,
+    };
+    signin_sessions::create(db, &new).await?;
+    let session = signin_sessions::get(db, &session_id).await?.expect("created");
+    let big = signin_sessions::authorise(db, &session, bank.as_str()).await?.expect("auto import");
+    run_pending_jobs(&state, "bench").await?;
+    let account = imports::accounts(db, big).await?.first().map(|a| a.account_id).expect("one account");
+
+    let names = |t: &str| t.to_string();
+    let mut slow = Vec::new();
+    let mut report = |label: &str, d: Duration| {
+        let verdict = if d <= BUDGET { "ok" } else { "SLOW" };
+        if d > BUDGET {
+            slow.push(label.to_string());
+        }
+        println!("{label:<48} {:>8.2} ms  {verdict}", d.as_secs_f64() * 1000.0);
+    };
+    let filter = ApplicationFilter::default();
+    report("queue: first page", median(|| review::search(db, org_id, &filter, APPLICATIONS_PER_PAGE, &names)).await?);
+    let by_status =
+        ApplicationFilter { status: Some(insight::domain::import::ImportStatus::Failed), ..Default::default() };
+    report(
+        "queue: status = failed",
+        median(|| review::search(db, org_id, &by_status, APPLICATIONS_PER_PAGE, &names)).await?,
+    );
+    let searched = ApplicationFilter { search: Some("nowak".into()), ..Default::default() };
+    report(
+        "queue: search \"nowak\"",
+        median(|| review::search(db, org_id, &searched, APPLICATIONS_PER_PAGE, &names)).await?,
+    );
+    let by_ref = ApplicationFilter { search: Some("ref-054321".into()), ..Default::default() };
+    report(
+        "queue: search a reference",
+        median(|| review::search(db, org_id, &by_ref, APPLICATIONS_PER_PAGE, &names)).await?,
+    );
+    let (c, i): (i64, i64) = sqlx::query_as(
+        "SELECT created_at, import_id FROM import WHERE organisation_id = $1 ORDER BY created_at, import_id LIMIT 1 OFFSET 50000",
+    )
+    .bind(org_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let deep =
+        ApplicationFilter { cursor: Some(PageCursor::After { created_at: c, import_id: i }), ..Default::default() };
+    report(
+        "queue: page in the middle (keyset)",
+        median(|| review::search(db, org_id, &deep, APPLICATIONS_PER_PAGE, &names)).await?,
+    );
+    report("queue: dashboard counts", median(|| review::counts(db, org_id)).await?);
+    report(
+        "application: summary, owners, accounts, dates",
+        median(|| async {
+            imports::find(db, org_id, big, &names).await?;
+            imports::owners(db, big).await?;
+            imports::accounts(db, big).await?;
+            review::dates_covered(db, big).await?;
+            review::decisions(db, big).await
+        })
+        .await?,
+    );
+    let newest = TransactionFilter::default();
+    report(
+        "transactions: first page (100,000 rows)",
+        median(|| review::transactions(db, account, &newest, 51, 0)).await?,
+    );
+    report("transactions: page 1,000", median(|| review::transactions(db, account, &newest, 51, 50_000)).await?);
+    let text = TransactionFilter { text: Some("biedronka".into()), ..Default::default() };
+    report("transactions: text filter", median(|| review::transactions(db, account, &text, 51, 0)).await?);
+    let largest = TransactionFilter { sort: TransactionSort::LargestFirst, ..Default::default() };
+    report("transactions: largest amounts first", median(|| review::transactions(db, account, &largest, 51, 0)).await?);
+    let range = TransactionFilter {
+        min_minor: Some(-10_000),
+        max_minor: Some(-1_000),
+        from: chrono::Utc::now().date_naive().checked_sub_months(chrono::Months::new(3)),
+        ..Default::default()
+    };
+    report("transactions: amount and date range", median(|| review::transactions(db, account, &range, 51, 0)).await?);
+    drop(report);
+    let _ = std::fs::remove_dir_all(&dir);
+    if slow.is_empty() {
+        println!("all within {} ms", BUDGET.as_millis());
+        Ok(())
+    } else {
+        anyhow::bail!("over the {} ms budget: {}", BUDGET.as_millis(), slow.join(", "))
+    }
+}
+
+/// Median of 7 runs after one warm-up.
+async fn median<T, E, F, Fut>(mut f: F) -> anyhow::Result<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: Into<anyhow::Error>,
+{
+    f().await.map_err(Into::into)?;
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        f().await.map_err(Into::into)?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+async fn seed_imports(db: &Db, org: i64, suffix: &str) -> anyhow::Result<()> {
+    const COLS: usize = 14;
+    const ROWS: usize = 1000;
+    let first = ["Jan", "Anna", "Piotr", "Maria", "Tomasz", "Ewa", "Paweł", "Katarzyna"];
+    let last = ["Kowalski", "Nowak", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański"];
+    let statuses = ["succeeded", "succeeded", "succeeded", "partial", "failed"];
+    let decisions = ["pending", "pending", "approved", "rejected"];
+    let now = chrono::Utc::now().timestamp_millis();
+    for chunk in 0..IMPORTS / ROWS {
+        let mut sql = String::from(
+            "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
+                status, progress, step, run_after, owner_names, accounts_count, transactions_count, decision, created_at,
+                updated_at) VALUES ",
+        );
+        for r in 0..ROWS {
+            sql.push_str(if r == 0 { "(" } else { ",(" });
+            for c in 0..=COLS {
+                if c > 0 {
+                    sql.push(',');
+                }
+                match db.backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => sql.push_str(&format!("${}", r * (COLS + 1) + c + 1)),
+                }
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for r in 0..ROWS {
+            let n = chunk * ROWS + r;
+            let created = now - (IMPORTS - n) as i64 * 60_000;
+            q = q
+                .bind(org)
+                .bind(format!("seed-{suffix}-{n}"))
+                .bind(if n % 3 == 0 { "demo-de" } else { "demo-pl" })
+                .bind(format!("ref-{n:06}"))
+                .bind(12i64)
+                .bind(statuses[n % statuses.len()])
+                .bind(100i64)
+                .bind(statuses[n % statuses.len()])
+                .bind(created)
+                .bind(format!("{} {}", first[n % first.len()], last[(n / 8) % last.len()]))
+                .bind(2i64)
+                .bind(1500i64)
+                .bind(decisions[n % decisions.len()])
+                .bind(created)
+                .bind(created);
+        }
+        q.execute(&db.pool).await?;
+    }
+    Ok(())
+}
