@@ -1,3 +1,6 @@
+// Server-function arguments travel as separate form fields, so filters make for long signatures.
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::application::{AccountView, Decision, ImportSummary, OwnerView, TransactionView};
 use crate::error::AppResult;
 use leptos::prelude::*;
@@ -119,7 +122,6 @@ pub async fn get_application(import_id: i64) -> AppResult<ApplicationDetail> {
 }
 
 #[server(prefix = "/api", endpoint = "applications/transactions")]
-#[allow(clippy::too_many_arguments)]
 pub async fn list_transactions(
     import_id: i64,
     account_id: i64,

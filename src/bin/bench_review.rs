@@ -145,7 +145,6 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     report("transactions: amount and date range", median(|| review::transactions(db, account, &range, 51, 0)).await?);
-    drop(report);
     let _ = std::fs::remove_dir_all(&dir);
     if slow.is_empty() {
         println!("all within {} ms", BUDGET.as_millis());
@@ -207,7 +206,7 @@ async fn seed_imports(db: &Db, org: i64, suffix: &str) -> anyhow::Result<()> {
             q = q
                 .bind(org)
                 .bind(format!("seed-{suffix}-{n}"))
-                .bind(if n % 3 == 0 { "demo-de" } else { "demo-pl" })
+                .bind(if n.is_multiple_of(3) { "demo-de" } else { "demo-pl" })
                 .bind(format!("ref-{n:06}"))
                 .bind(12i64)
                 .bind(statuses[n % statuses.len()])

@@ -478,8 +478,7 @@ mod settings_form_tests {
 
     #[test]
     fn the_snippet_carries_the_client_id_and_months() {
-        let mut s = WidgetSettings::default();
-        s.months = Months::new(3).unwrap();
+        let s = WidgetSettings { months: Months::new(3).unwrap(), ..WidgetSettings::default() };
         let snippet = s.embed_snippet("https://insight.example", "ins_abc");
         assert!(snippet.contains("clientId: \"ins_abc\""));
         assert!(snippet.contains("autoImport: { months: 3 }"));
