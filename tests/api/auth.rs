@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use insight::error::AppError;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registration_creates_one_organisation_and_admin_and_shows_a_client_id() {
     let app = spawn_app().await;
     let r = app.register("Acme Lending", "Owner@Acme.example").await;
@@ -19,7 +19,7 @@ async fn registration_creates_one_organisation_and_admin_and_shows_a_client_id()
     assert_eq!(client_id_in(&html).as_deref(), Some(stored.as_str()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_email_cannot_register_twice_in_any_case() {
     let app = spawn_app().await;
     assert!(ok(&app.register("First Co", "dup@example.com").await));
@@ -37,7 +37,7 @@ async fn the_same_email_cannot_register_twice_in_any_case() {
     assert_eq!(app.count("app_user").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_email_give_the_same_message() {
     let app = spawn_app().await;
     assert!(ok(&app.register("Acme", "known@example.com").await));
@@ -50,7 +50,7 @@ async fn wrong_password_and_unknown_email_give_the_same_message() {
     assert!(ok(&app.log_in_with(&fresh, "KNOWN@example.com", PASSWORD).await));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_without_a_session_redirects_to_login() {
     let app = spawn_app().await;
     let r = app.get("/dashboard").await;
@@ -58,7 +58,7 @@ async fn dashboard_without_a_session_redirects_to_login() {
     assert_eq!(r.headers()["location"], "/login");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_out_ends_the_session() {
     let app = spawn_app().await;
     assert!(ok(&app.register("Acme", "out@example.com").await));
@@ -67,7 +67,7 @@ async fn log_out_ends_the_session() {
     assert!(app.get("/dashboard").await.status().is_redirection());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_cookie_from_before_log_in_is_not_valid_after_it() {
     let app = spawn_app().await;
     assert!(ok(&app.register("Acme", "rotate@example.com").await));
@@ -103,7 +103,7 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
         })
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_origin_posts_to_server_functions_are_refused() {
     let app = spawn_app().await;
     let form = [("company_name", "Evil Co"), ("email", "evil@example.com"), ("password", PASSWORD)];
@@ -137,7 +137,7 @@ async fn cross_origin_posts_to_server_functions_are_refused() {
     assert!(ok(&same_origin), "{}", same_origin.status());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_organisations_get_different_client_ids_and_see_only_their_own() {
     let app = spawn_app().await;
     let (a, b) = (client(), client());
@@ -153,7 +153,7 @@ async fn two_organisations_get_different_client_ids_and_see_only_their_own() {
     assert!(!html_b.contains(&id_a) && !html_b.contains("Alpha Bank Partners"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_registration_input_gets_field_errors_and_creates_nothing() {
     let app = spawn_app().await;
     let long = "x".repeat(10_000);

@@ -40,7 +40,7 @@ async fn wait_until_up(base: &str) {
     panic!("the server did not come up");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_survives_kill_9_of_the_server_without_losing_or_duplicating_rows() {
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
         return; // one engine is enough for this slow test; it runs on the SQLite pass

@@ -64,7 +64,13 @@ async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
 }
 
 pub fn client() -> Client {
-    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().expect("http client")
+    // A stuck request fails its test instead of hanging the whole run.
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("http client")
 }
 
 pub async fn spawn_app() -> TestApp {

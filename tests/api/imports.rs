@@ -15,7 +15,7 @@ async fn distinct_transactions(app: &TestApp, import_id: i64) -> (i64, i64) {
     .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_large_imports_exactly_one_hundred_thousand_transactions() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("large@example.com").await;
@@ -28,7 +28,7 @@ async fn test_large_imports_exactly_one_hundred_thousand_transactions() {
     assert_eq!(distinct_transactions(&app, import_id).await, (100_000, 100_000));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_months_setting_bounds_the_oldest_transaction() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("months@example.com").await;
@@ -55,7 +55,7 @@ async fn the_months_setting_bounds_the_oldest_transaction() {
     assert_eq!(months, 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_import_is_resumed_without_losing_or_duplicating_rows() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("crash@example.com").await;
@@ -97,7 +97,7 @@ async fn a_worker_killed_mid_import_is_resumed_without_losing_or_duplicating_row
     assert_eq!(attempts, 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_never_run_the_same_job() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("workers@example.com").await;
@@ -123,7 +123,7 @@ async fn two_workers_never_run_the_same_job() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_whose_lease_was_taken_over_cannot_write_any_more() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("lease@example.com").await;
@@ -138,11 +138,11 @@ async fn a_worker_whose_lease_was_taken_over_cannot_write_any_more() {
     import_queue::expire_lease(&app.db, import_id).await.unwrap();
     let second = import_queue::claim_next(&app.db, "fast", now + 1, 60_000).await.unwrap().unwrap();
     assert_eq!(second.import_id, import_id);
-    assert!(!import_queue::heartbeat(&app.db, import_id, "slow", now + 60_000, 50, "transactions").await.unwrap());
-    assert!(import_queue::heartbeat(&app.db, import_id, "fast", now + 60_000, 50, "transactions").await.unwrap());
+    assert!(!import_queue::heartbeat(&app.db.pool, import_id, "slow", now + 60_000, 50, "transactions").await.unwrap());
+    assert!(import_queue::heartbeat(&app.db.pool, import_id, "fast", now + 60_000, 50, "transactions").await.unwrap());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_auto_import_off_a_sign_in_creates_no_import() {
     let app = spawn_app().await;
     let (client_id, org, _) = app.business("off@example.com").await;

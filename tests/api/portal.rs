@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use insight::error::AppError;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_banks_page_lists_the_three_demo_targets_and_the_test_logins() {
     let app = spawn_app().await;
     let r = app.get("/banks").await;
@@ -20,7 +20,7 @@ async fn the_banks_page_lists_the_three_demo_targets_and_the_test_logins() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disabled_target_disappears_from_the_catalog() {
     let app = spawn_app_with(|s| s.disabled_targets = vec!["demo-de".into()]).await;
     let html = app.get("/banks").await.text().await.unwrap();
@@ -28,7 +28,7 @@ async fn a_disabled_target_disappears_from_the_catalog() {
     assert!(!html.contains("data-target=\"demo-de\""));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_organisation_cannot_see_an_application_its_transactions_or_its_secret() {
     let app = spawn_app().await;
     let (client_id, _, owner) = app.business("owner@alpha.example").await;
@@ -79,7 +79,7 @@ async fn another_organisation_cannot_see_an_application_its_transactions_or_its_
     assert_eq!(app_error(r).await, AppError::Unauthenticated);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_application_page_pages_transactions_fifty_at_a_time() {
     let app = spawn_app().await;
     let (client_id, _, owner) = app.business("pages@example.com").await;

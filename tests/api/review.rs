@@ -22,7 +22,7 @@ async fn decide(app: &TestApp, c: &reqwest::Client, import_id: i64, decision: &s
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn decisions_need_the_right_role_a_note_to_reject_and_each_leaves_one_audit_entry() {
     let app = spawn_app().await;
     let (admin, org, import_id) = decided_setup(&app, "decide@example.com").await;
@@ -71,7 +71,7 @@ async fn decisions_need_the_right_role_a_note_to_reject_and_each_leaves_one_audi
     assert_eq!(decision, "rejected");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reviewer_cannot_manage_the_team_and_an_admin_can() {
     let app = spawn_app().await;
     let (_, org, admin) = app.business("team@example.com").await;
@@ -92,7 +92,7 @@ async fn a_reviewer_cannot_manage_the_team_and_an_admin_can() {
     assert!(link.contains("/invite/"), "{link}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invite_link_lets_a_colleague_join_once_with_the_given_role() {
     let app = spawn_app().await;
     let (_, org, admin) = app.business("inviter@example.com").await;
@@ -128,7 +128,7 @@ async fn an_invite_link_lets_a_colleague_join_once_with_the_given_role() {
     assert!(matches!(app_error(bogus).await, AppError::Conflict(_)));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_member_is_signed_out_at_once_and_role_changes_apply_immediately() {
     let app = spawn_app().await;
     let (admin, org, import_id) = decided_setup(&app, "remover@example.com").await;
@@ -169,7 +169,7 @@ async fn a_removed_member_is_signed_out_at_once_and_role_changes_apply_immediate
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_organisation_gets_not_found_for_every_application_url_export_and_server_function() {
     let app = spawn_app().await;
     let (owner, _, import_id) = decided_setup(&app, "own@alpha.example").await;
@@ -210,7 +210,7 @@ async fn another_organisation_gets_not_found_for_every_application_url_export_an
     assert_eq!(decision, "approved", "only the owner's decision landed");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_queue_searches_filters_and_pages_without_gaps() {
     let app = spawn_app().await;
     let (client_id, _, admin) = app.business("queue@example.com").await;
@@ -258,7 +258,7 @@ async fn the_queue_searches_filters_and_pages_without_gaps() {
     assert_eq!(search("from=2000-01-01&to=2000-12-31").await.rows.len(), 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
     let app = spawn_app().await;
     let (owner, _, import_id) = decided_setup(&app, "export@example.com").await;
@@ -348,7 +348,7 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
     assert_eq!(exports, 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transactions_filter_by_text_amount_and_date() {
     let app = spawn_app().await;
     let (owner, _, import_id) = decided_setup(&app, "filters@example.com").await;

@@ -2,7 +2,7 @@ use crate::helpers::*;
 use insight::domain::widget_error::WidgetErrorCode;
 use insight::server::widget::signature::sign_session_id;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_successful_sign_in_returns_a_signed_session_and_queues_the_import() {
     let app = spawn_app().await;
     let (client_id, org, _) = app.business("sign@example.com").await;
@@ -34,7 +34,7 @@ async fn a_successful_sign_in_returns_a_signed_session_and_queues_the_import() {
     assert_eq!(bank_session, None, "the bank session is dropped once the import is done");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_clients_and_foreign_origins_are_refused_with_their_codes() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("origin@example.com").await;
@@ -53,7 +53,7 @@ async fn unknown_clients_and_foreign_origins_are_refused_with_their_codes() {
     assert_eq!(app.count("signin_session").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embed_options_outside_the_contract_are_invalid_options() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("opts@example.com").await;
@@ -74,7 +74,7 @@ async fn embed_options_outside_the_contract_are_invalid_options() {
     assert_eq!(app.count("signin_session").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_page_may_be_framed_only_by_allowed_origins() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("csp@example.com").await;
@@ -95,7 +95,7 @@ async fn the_sign_in_page_may_be_framed_only_by_allowed_origins() {
     assert!(!js.contains("\"*\""), "the loader never posts to or accepts any origin");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_login_ends_where_the_spec_says() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("scenarios@example.com").await;
@@ -140,7 +140,7 @@ async fn every_demo_login_ends_where_the_spec_says() {
     assert!(names.contains("Jan Kowalski") && names.contains("Anna Kowalska"), "{names}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_wrong_one_time_codes_block_access_and_a_retry_after_a_wrong_one_works() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("sca@example.com").await;
@@ -167,7 +167,7 @@ async fn three_wrong_one_time_codes_block_access_and_a_retry_after_a_wrong_one_w
     assert!(!after.status().is_success(), "a blocked session stays blocked");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_ends_the_session() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("cancel@example.com").await;
@@ -177,7 +177,7 @@ async fn cancelling_ends_the_session() {
     assert!(r.text().await.unwrap().contains("SessionExpired"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_sessions_expire_after_fifteen_minutes() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("idle@example.com").await;
@@ -193,7 +193,7 @@ async fn idle_sessions_expire_after_fifteen_minutes() {
     assert!(r.text().await.unwrap().contains("SessionExpired"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_password_or_one_time_code_reaches_the_database_or_the_logs() {
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("secrets@example.com").await;

@@ -11,7 +11,7 @@ async fn settings_of(app: &TestApp, org: i64) -> WidgetSettings {
     insight::server::db::widget_config::get(&app.db, org).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_saves_the_configuration_and_the_change_is_audited() {
     let app = spawn_app().await;
     let (_, org, admin) = app.business("cfg@example.com").await;
@@ -33,7 +33,7 @@ async fn an_admin_saves_the_configuration_and_the_change_is_audited() {
     assert!(detail.contains("months: 12 → 3"), "{detail}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_field_errors_and_changes_nothing() {
     let app = spawn_app().await;
     let (_, org, admin) = app.business("bad-cfg@example.com").await;
@@ -63,7 +63,7 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
     assert_eq!(app.count("audit_event").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn viewers_and_reviewers_cannot_change_the_configuration() {
     let app = spawn_app().await;
     let (_, org, _) = app.business("roles-cfg@example.com").await;
@@ -81,7 +81,7 @@ async fn viewers_and_reviewers_cannot_change_the_configuration() {
     assert_ne!(settings_of(&app, org).await, before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_organisation_can_neither_read_nor_change_the_configuration() {
     let app = spawn_app().await;
     let (_, alpha, alpha_admin) = app.business("alpha-cfg@example.com").await;
@@ -98,7 +98,7 @@ async fn another_organisation_can_neither_read_nor_change_the_configuration() {
     assert_eq!(settings_of(&app, beta).await.months.get(), 7);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_saved_months_and_origins_are_enforced_by_the_widget() {
     let app = spawn_app().await;
     let (client_id, _, admin) = app.business("enforce@example.com").await;

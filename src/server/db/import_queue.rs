@@ -5,6 +5,7 @@
 use super::{Backend, Db};
 use crate::domain::import::ImportStatus;
 use crate::server::error::ServerResult;
+use sqlx::{Any, Executor};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedImport {
@@ -51,8 +52,8 @@ pub async fn claim_next(db: &Db, worker: &str, now: i64, lease_ms: i64) -> Serve
 }
 
 /// Renews the lease and records progress. `false` means the job is no longer this worker's.
-pub async fn heartbeat(
-    db: &Db,
+pub async fn heartbeat<'e, E: Executor<'e, Database = Any>>(
+    executor: E,
     import_id: i64,
     worker: &str,
     lease_until: i64,
@@ -69,7 +70,7 @@ pub async fn heartbeat(
     .bind(crate::server::now_ms())
     .bind(import_id)
     .bind(worker)
-    .execute(&db.pool)
+    .execute(executor)
     .await?;
     Ok(done.rows_affected() == 1)
 }

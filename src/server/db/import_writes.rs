@@ -5,7 +5,6 @@
 use super::{Backend, Db};
 use crate::server::banks::{BankAccount, BankOwner, BankTransaction};
 use crate::server::error::ServerResult;
-use crate::server::now_ms;
 use sqlx::{Any, Transaction};
 
 /// Rows per multi-row INSERT: 11 columns × 500 = 5,500 parameters, well inside both engines' limits.
@@ -13,27 +12,9 @@ const TX_CHUNK: usize = 500;
 const TX_COLUMNS: usize = 11;
 
 /// Renews the lease inside `tx`; `false` when another worker owns the job now.
-async fn hold_lease(
-    tx: &mut Transaction<'_, Any>,
-    import_id: i64,
-    worker: &str,
-    lease_until: i64,
-    progress: i64,
-    step: &str,
-) -> ServerResult<bool> {
-    let done = sqlx::query(
-        "UPDATE import SET lease_until = $1, progress = $2, step = $3, updated_at = $4
-         WHERE import_id = $5 AND lease_owner = $6 AND status = 'running'",
-    )
-    .bind(lease_until)
-    .bind(progress)
-    .bind(step)
-    .bind(now_ms())
-    .bind(import_id)
-    .bind(worker)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+async fn hold_lease(tx: &mut Transaction<'_, Any>, lease: &Lease<'_>) -> ServerResult<bool> {
+    super::import_queue::heartbeat(&mut **tx, lease.import_id, lease.worker, lease.until, lease.progress, lease.step)
+        .await
 }
 
 pub struct Lease<'a> {
@@ -46,7 +27,7 @@ pub struct Lease<'a> {
 
 pub async fn save_owners(db: &Db, lease: &Lease<'_>, owners: &[BankOwner]) -> ServerResult<bool> {
     let mut tx = db.pool.begin().await?;
-    if !hold_lease(&mut tx, lease.import_id, lease.worker, lease.until, lease.progress, lease.step).await? {
+    if !hold_lease(&mut tx, lease).await? {
         return Ok(false);
     }
     for (position, o) in owners.iter().enumerate() {
@@ -99,7 +80,7 @@ pub async fn save_accounts(
     accounts: &[BankAccount],
 ) -> ServerResult<Option<Vec<StoredAccount>>> {
     let mut tx = db.pool.begin().await?;
-    if !hold_lease(&mut tx, lease.import_id, lease.worker, lease.until, lease.progress, lease.step).await? {
+    if !hold_lease(&mut tx, lease).await? {
         return Ok(None);
     }
     for (position, a) in accounts.iter().enumerate() {
@@ -155,7 +136,7 @@ pub async fn save_transaction_page(
     next_cursor: Option<&str>,
 ) -> ServerResult<bool> {
     let mut tx = db.pool.begin().await?;
-    if !hold_lease(&mut tx, lease.import_id, lease.worker, lease.until, lease.progress, lease.step).await? {
+    if !hold_lease(&mut tx, lease).await? {
         return Ok(false);
     }
     let mut inserted = 0u64;
@@ -240,7 +221,7 @@ pub async fn insert_transactions(
 /// The bank stopped answering for this account: keep what arrived and say so.
 pub async fn mark_account_partial(db: &Db, lease: &Lease<'_>, import_account_id: i64) -> ServerResult<bool> {
     let mut tx = db.pool.begin().await?;
-    if !hold_lease(&mut tx, lease.import_id, lease.worker, lease.until, lease.progress, lease.step).await? {
+    if !hold_lease(&mut tx, lease).await? {
         return Ok(false);
     }
     sqlx::query(

@@ -6,7 +6,6 @@ use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 const LOADER: &str = include_str!("signin-widget.js");
 
@@ -23,19 +22,6 @@ pub async fn loader_script() -> Response {
         .into_response()
 }
 
-#[derive(Debug, Deserialize)]
-pub struct EmbedQuery {
-    #[serde(default)]
-    client_id: String,
-    #[serde(default)]
-    origin: String,
-    owner: Option<String>,
-    locale: Option<String>,
-    country: Option<String>,
-    target: Option<String>,
-    months: Option<String>,
-}
-
 /// Adds `Content-Security-Policy: frame-ancestors …` to the sign-in page: the organisation's allowed origins
 /// when the embed is valid, so the steps never render inside a page elsewhere. An invalid embed only gets a
 /// small error view, which may be framed anywhere so the page can show why.
@@ -43,18 +29,9 @@ pub async fn frame_policy(State(state): State<AppState>, req: Request, next: Nex
     if req.uri().path() != "/embed/signin" {
         return next.run(req).await;
     }
-    let policy = match Query::<EmbedQuery>::try_from_uri(req.uri()).ok() {
-        Some(Query(q)) => {
-            let embed_req = EmbedRequest {
-                client_id: q.client_id,
-                origin: q.origin,
-                owner: q.owner,
-                locale: q.locale,
-                country: q.country,
-                target: q.target,
-                months: q.months,
-                own_origin: Some(crate::server::request::own_origin_from(req.headers())),
-            };
+    let policy = match Query::<EmbedRequest>::try_from_uri(req.uri()).ok() {
+        Some(Query(mut embed_req)) => {
+            embed_req.own_origin = Some(crate::server::request::own_origin_from(req.headers()));
             match resolve_embed(&state, &embed_req).await {
                 Ok(embed) => {
                     let origins: Vec<&str> = embed.settings.allowed_origins.iter().map(|o| o.as_str()).collect();

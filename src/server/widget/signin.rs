@@ -32,9 +32,12 @@ fn db_failed(locale: Locale) -> impl Fn(ServerError) -> WidgetError {
     }
 }
 
-/// The embed options exactly as the loader passed them.
+/// The embed options exactly as the loader passed them (form fields of the steps, or the iframe's query).
+#[derive(Debug, Default, serde::Deserialize)]
 pub struct EmbedRequest {
+    #[serde(default)]
     pub client_id: String,
+    #[serde(default)]
     pub origin: String,
     pub owner: Option<String>,
     pub locale: Option<String>,
@@ -42,6 +45,7 @@ pub struct EmbedRequest {
     pub target: Option<String>,
     pub months: Option<String>,
     /// The portal's own origin: its live preview may always embed the widget.
+    #[serde(skip)]
     pub own_origin: Option<String>,
 }
 
