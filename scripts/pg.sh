@@ -8,14 +8,15 @@ case "${1:-}" in
   start)
     PGDATA=$(mktemp -d /tmp/insight-pg.XXXXXX)
     chown postgres:postgres "$PGDATA" 2>/dev/null || true
-    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    # From / so the postgres user is never left in a directory it cannot enter.
+    as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
     as_pg "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
     as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w -o "-p $PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
     echo "$PGDATA"
     ;;
   stop)
     PGDATA=$2
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null) || true
     else "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true; fi
     rm -rf "$PGDATA"
     ;;

@@ -205,3 +205,16 @@ pub async fn decide_application(import_id: i64, decision: String, note: String) 
         }
     }
 }
+
+/// Monthly inflow and outflow, balance over time, regular income, spending by kind and risk flags.
+#[server(prefix = "/api", endpoint = "applications/analysis")]
+pub async fn get_analysis(import_id: i64) -> AppResult<crate::domain::analysis::Analysis> {
+    use crate::error::AppError;
+    use crate::server::{auth, db::analysis, db::imports, state::AppState};
+    let user = auth::require_user().await?;
+    let state = AppState::from_context()?;
+    if imports::find(&state.db, user.organisation_id, import_id, &|id| id.to_string()).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(analysis::stored_or_analyse(&state.db, import_id).await?)
+}

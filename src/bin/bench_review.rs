@@ -128,6 +128,10 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?,
     );
+    report(
+        "application: analysis (computed when the import ended)",
+        median(|| insight::server::db::analysis::stored_or_analyse(db, big)).await?,
+    );
     let newest = TransactionFilter::default();
     report(
         "transactions: first page (100,000 rows)",

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod analysis;
 pub mod field;
 pub mod layout;
 pub mod post_message;

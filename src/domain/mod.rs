@@ -1,5 +1,6 @@
 //! Pure domain types shared by server and browser: parsed once at the edge, trusted inside.
 
+pub mod analysis;
 pub mod application;
 pub mod audit;
 pub mod client_id;

@@ -2,6 +2,7 @@
 //! panel with its history, and exports.
 
 use crate::api::applications::{get_application, list_transactions, ApplicationDetail, DecideApplication};
+use crate::components::analysis::AnalysisPanel;
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
 use crate::domain::application::{AccountView, OwnerView};
@@ -89,6 +90,7 @@ fn Detail(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl
             </section>
             <DecisionPanel d=d.clone() decide/>
         </div>
+        {s.status.is_finished().then(|| view! { <AnalysisPanel import_id=s.import_id/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {

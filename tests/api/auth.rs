@@ -191,3 +191,20 @@ async fn bad_registration_input_gets_field_errors_and_creates_nothing() {
     let (_, html) = app.dashboard_html(&app.client).await;
     assert!(html.contains("Zażółć &amp; &lt;Gęślą&gt;"), "name must be HTML-escaped");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_migration_stops_start_up_with_a_clear_message() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        return; // tampering with the migration table is shown on SQLite; the check is the same code
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/tampered.db", dir.path().display());
+    let (db, _) = insight::server::db::Db::connect(&url).await.expect("first start migrates");
+    // Someone edited an applied migration: its checksum no longer matches the binary's.
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = 1").execute(&db.pool).await.unwrap();
+    db.pool.close().await;
+    let err = insight::server::db::Db::connect(&url).await.expect_err("start-up must fail");
+    let message = format!("{err:#}");
+    assert!(message.contains("database migration failed"), "{message}");
+    assert!(message.contains("modified"), "the cause is named: {message}");
+}

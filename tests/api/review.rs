@@ -184,6 +184,7 @@ async fn another_organisation_gets_not_found_for_every_application_url_export_an
     let server_fns: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("/api/applications/get", vec![("import_id", &id)]),
         ("/api/applications/transactions", vec![("import_id", &id), ("account_id", &account), ("page", "0")]),
+        ("/api/applications/analysis", vec![("import_id", &id)]),
         ("/api/applications/decide", vec![("import_id", &id), ("decision", "approve"), ("note", "mine now")]),
     ];
     for (path, form) in &server_fns {
@@ -377,4 +378,53 @@ async fn transactions_filter_by_text_amount_and_date() {
     assert!(page.rows.windows(2).all(|w| w[0].amount_minor <= w[1].amount_minor));
     let err = app_error(fetch(vec![("min_amount", "lots"), ("from", "yesterday")]).await).await;
     assert!(err.field("min_amount").is_some() && err.field("from").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_adds_up_finds_the_salary_and_flags_incomplete_history() {
+    let app = spawn_app().await;
+    let (owner, org, import_id) = decided_setup(&app, "analysis@example.com").await;
+    let analysis: insight::domain::analysis::Analysis = owner
+        .post(app.url("/api/applications/analysis"))
+        .form(&[("import_id", import_id.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(analysis.months.len() >= 12, "{} months", analysis.months.len());
+    let (total,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(t.amount_minor) AS BIGINT) FROM import_transaction t
+         JOIN import_account a ON a.import_account_id = t.import_account_id WHERE a.import_id = $1",
+    )
+    .bind(import_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let flows: i64 = analysis.months.iter().map(|m| m.inflow_minor + m.outflow_minor).sum();
+    assert_eq!(flows, total, "monthly inflow and outflow add up to every transaction");
+    assert!(analysis.income.iter().any(|i| i.months >= 11), "a salary every month: {:?}", analysis.income);
+    assert_eq!(analysis.currency, "PLN");
+    assert!(!analysis.flags.iter().any(|f| f.contains("No regular income")), "{:?}", analysis.flags);
+
+    let client_id: (String,) = sqlx::query_as("SELECT client_id FROM organisation WHERE organisation_id = $1")
+        .bind(org)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut run = WidgetRun::new(&client_id.0, "test-timeout");
+    run.months = Some("6");
+    let partial = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let analysis: insight::domain::analysis::Analysis = owner
+        .post(app.url("/api/applications/analysis"))
+        .form(&[("import_id", partial.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(analysis.flags.iter().any(|f| f.contains("incomplete")), "{:?}", analysis.flags);
 }

@@ -1,6 +1,7 @@
 //! The only place with SQL. One binary speaks SQLite and PostgreSQL, chosen at run time by the URL, so all
 //! queries are portable: `$N` placeholders in order, integers for money and instants, text for the rest.
 
+pub mod analysis;
 pub mod audit;
 pub mod import_queue;
 pub mod import_writes;

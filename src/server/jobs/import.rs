@@ -172,7 +172,11 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
         }
     }
     let status = if partial { ImportStatus::Partial } else { ImportStatus::Succeeded };
-    run.finish(status, partial.then_some(WidgetErrorCode::ServiceTemporarilyUnavailable)).await
+    run.finish(status, partial.then_some(WidgetErrorCode::ServiceTemporarilyUnavailable)).await?;
+    // The data is complete now: analyse it once, so reviewers' pages never scan it. A page opened before this
+    // is stored computes the same analysis itself.
+    crate::server::db::analysis::store(&state.db, job.import_id).await?;
+    Ok(())
 }
 
 /// 10–99 % spread over the accounts' transaction downloads (owners and accounts take the first 10 %).
