@@ -83,15 +83,13 @@ pub async fn log_in(email: String, password: String) -> AppResult<()> {
         Some(user_id) if valid => {
             TypedSession::extract().await?.log_in(user_id).await?;
             if let Some(user) = users::find_current(&state.db, user_id).await? {
-                let event = crate::server::db::audit::NewAuditEvent {
-                    organisation_id: user.organisation_id,
-                    actor_user_id: Some(user_id),
-                    actor_email: Some(&user.email),
-                    action: crate::domain::audit::AuditAction::LogIn,
-                    subject: None,
-                    detail: "logged in".into(),
-                    ip: crate::server::request::client_ip().await,
-                };
+                let event = crate::server::db::audit::NewAuditEvent::by(
+                    &user,
+                    crate::domain::audit::AuditAction::LogIn,
+                    None,
+                    "logged in".into(),
+                    crate::server::request::client_ip().await,
+                );
                 crate::server::db::audit::record(&state.db.pool, &event).await?;
             }
             leptos_axum::redirect("/dashboard");

@@ -53,15 +53,13 @@ pub async fn save_widget_config(
     .map_err(AppError::Invalid)?;
     let old = widget_config::get(&state.db, user.organisation_id).await?;
     widget_config::save(&state.db, user.organisation_id, &new).await?;
-    let event = audit::NewAuditEvent {
-        organisation_id: user.organisation_id,
-        actor_user_id: Some(user.user_id),
-        actor_email: Some(&user.email),
-        action: AuditAction::WidgetConfigChanged,
-        subject: Some("widget".into()),
-        detail: old.describe_changes(&new),
-        ip: request::client_ip().await,
-    };
+    let event = audit::NewAuditEvent::by(
+        &user,
+        AuditAction::WidgetConfigChanged,
+        Some("widget".into()),
+        old.describe_changes(&new),
+        request::client_ip().await,
+    );
     audit::record(&state.db.pool, &event).await?;
     Ok(new)
 }

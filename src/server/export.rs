@@ -85,15 +85,13 @@ pub async fn export(
 }
 
 async fn record_export(db: &Db, user: &CurrentUser, import_id: i64, format: Format, ip: Option<String>) {
-    let event = audit::NewAuditEvent {
-        organisation_id: user.organisation_id,
-        actor_user_id: Some(user.user_id),
-        actor_email: Some(&user.email),
-        action: AuditAction::ExportDownloaded,
-        subject: Some(format!("application #{import_id}")),
-        detail: format!("exported as {}", if format == Format::Json { "JSON" } else { "CSV" }),
+    let event = audit::NewAuditEvent::by(
+        user,
+        AuditAction::ExportDownloaded,
+        Some(format!("application #{import_id}")),
+        format!("exported as {}", if format == Format::Json { "JSON" } else { "CSV" }),
         ip,
-    };
+    );
     if let Err(e) = audit::record(&db.pool, &event).await {
         tracing::error!(error.cause_chain = ?anyhow::Error::from(e), "could not audit an export");
     }

@@ -384,15 +384,14 @@ async fn transactions_filter_by_text_amount_and_date() {
 async fn the_analysis_adds_up_finds_the_salary_and_flags_incomplete_history() {
     let app = spawn_app().await;
     let (owner, org, import_id) = decided_setup(&app, "analysis@example.com").await;
-    let analysis: insight::domain::analysis::Analysis = owner
-        .post(app.url("/api/applications/analysis"))
-        .form(&[("import_id", import_id.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let analysis_of = |id: i64| {
+        let (owner, url) = (owner.clone(), app.url("/api/applications/analysis"));
+        async move {
+            let r = owner.post(url).form(&[("import_id", id.to_string())]).send().await.unwrap();
+            r.json::<insight::domain::analysis::Analysis>().await.unwrap()
+        }
+    };
+    let analysis = analysis_of(import_id).await;
     assert!(analysis.months.len() >= 12, "{} months", analysis.months.len());
     let (total,): (i64,) = sqlx::query_as(
         "SELECT CAST(SUM(t.amount_minor) AS BIGINT) FROM import_transaction t
@@ -417,14 +416,6 @@ async fn the_analysis_adds_up_finds_the_salary_and_flags_incomplete_history() {
     run.months = Some("6");
     let partial = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
     app.run_imports().await;
-    let analysis: insight::domain::analysis::Analysis = owner
-        .post(app.url("/api/applications/analysis"))
-        .form(&[("import_id", partial.to_string())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let analysis = analysis_of(partial).await;
     assert!(analysis.flags.iter().any(|f| f.contains("incomplete")), "{:?}", analysis.flags);
 }

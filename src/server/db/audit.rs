@@ -16,6 +16,27 @@ pub struct NewAuditEvent<'a> {
     pub ip: Option<String>,
 }
 
+impl<'a> NewAuditEvent<'a> {
+    /// An event done by a signed-in member of the organisation.
+    pub fn by(
+        user: &'a super::users::CurrentUser,
+        action: AuditAction,
+        subject: Option<String>,
+        detail: String,
+        ip: Option<String>,
+    ) -> Self {
+        Self {
+            organisation_id: user.organisation_id,
+            actor_user_id: Some(user.user_id),
+            actor_email: Some(&user.email),
+            action,
+            subject,
+            detail,
+            ip,
+        }
+    }
+}
+
 /// Records an event inside the caller's transaction (or on the pool), so the action and its trail commit together.
 pub async fn record<'e, E: Executor<'e, Database = Any>>(executor: E, e: &NewAuditEvent<'_>) -> ServerResult<()> {
     sqlx::query(

@@ -283,15 +283,13 @@ pub async fn decide(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let event = NewAuditEvent {
-            organisation_id: reviewer.organisation_id,
-            actor_user_id: Some(reviewer.user_id),
-            actor_email: Some(&reviewer.email),
-            action: AuditAction::DecisionMade,
-            subject: Some(format!("application #{import_id}")),
-            detail: format!("{from} → {}: {note}", to.as_str()),
-            ip: ip.clone(),
-        };
+        let event = NewAuditEvent::by(
+            reviewer,
+            AuditAction::DecisionMade,
+            Some(format!("application #{import_id}")),
+            format!("{from} → {}: {note}", to.as_str()),
+            ip.clone(),
+        );
         audit::record(&mut *tx, &event).await?;
         tx.commit().await?;
         let from = Decision::parse(&from).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))?;

@@ -61,15 +61,13 @@ pub async fn create_invite(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let event = NewAuditEvent {
-        organisation_id: admin.organisation_id,
-        actor_user_id: Some(admin.user_id),
-        actor_email: Some(&admin.email),
-        action: AuditAction::InviteCreated,
-        subject: Some(email.as_str().to_string()),
-        detail: format!("invited {} as {role}", email.as_str()),
+    let event = NewAuditEvent::by(
+        admin,
+        AuditAction::InviteCreated,
+        Some(email.as_str().to_string()),
+        format!("invited {} as {role}", email.as_str()),
         ip,
-    };
+    );
     audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     Ok(())
@@ -183,15 +181,8 @@ pub async fn change_role(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let event = NewAuditEvent {
-        organisation_id: admin.organisation_id,
-        actor_user_id: Some(admin.user_id),
-        actor_email: Some(&admin.email),
-        action: AuditAction::RoleChanged,
-        subject: Some(email.clone()),
-        detail: format!("{email}: {old} → {role}"),
-        ip,
-    };
+    let event =
+        NewAuditEvent::by(admin, AuditAction::RoleChanged, Some(email.clone()), format!("{email}: {old} → {role}"), ip);
     audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     Role::parse(&old).map(Some).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))
@@ -208,15 +199,8 @@ pub async fn remove(db: &Db, admin: &CurrentUser, user_id: i64, ip: Option<Strin
             .await?;
     let Some((email,)) = row else { return Ok(false) };
     sqlx::query("DELETE FROM app_user WHERE app_user_id = $1").bind(user_id).execute(&mut *tx).await?;
-    let event = NewAuditEvent {
-        organisation_id: admin.organisation_id,
-        actor_user_id: Some(admin.user_id),
-        actor_email: Some(&admin.email),
-        action: AuditAction::MemberRemoved,
-        subject: Some(email.clone()),
-        detail: format!("removed {email}"),
-        ip,
-    };
+    let event =
+        NewAuditEvent::by(admin, AuditAction::MemberRemoved, Some(email.clone()), format!("removed {email}"), ip);
     audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     Ok(true)
