@@ -206,3 +206,22 @@ test("on a 320 px phone the widget fits the screen and speaks Polish", async ({ 
   // The business's page around the widget does not scroll sideways either.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });
+
+test("two widgets on one page do not hear each other", async ({ page }) => {
+  const clientId = await registerBusiness(page, "Two Widgets Ltd", uniqueEmail("two-widgets"));
+  const url = new URL(shopUrl({ clientId }));
+  url.pathname = "/two.html";
+  await page.goto(url.toString());
+  const a = page.frameLocator("#widget-a iframe");
+  const b = page.frameLocator("#widget-b iframe");
+  await expect(a.locator('#app[data-hydrated="yes"]')).toHaveCount(1);
+  await expect(b.locator('#app[data-hydrated="yes"]')).toHaveCount(1);
+  await completeDemoSignIn(a, "test", "Test123");
+  await page.waitForFunction(() => (window as any).widgetResults.a.success !== null, undefined, { timeout: 30_000 });
+  const results = await page.evaluate(() => (window as any).widgetResults);
+  expect(results.a.success.ownerExternalId).toBe("applicant-a");
+  expect(results.b.success).toBeNull();
+  expect(results.b.events.map((e: { name: string }) => e.name)).toEqual(["started"]);
+  // The second widget is still at its first step, untouched.
+  await expect(b.getByLabel("Search for your bank")).toBeVisible();
+});
