@@ -58,6 +58,17 @@ pub async fn create_invite(email: String, role: String) -> AppResult<String> {
     Ok(format!("{}/invite/{token}", request::own_origin().await))
 }
 
+#[cfg(feature = "ssr")]
+fn team_change(change: crate::server::db::team::TeamChange) -> AppResult<()> {
+    use crate::error::AppError;
+    use crate::server::db::team::TeamChange;
+    match change {
+        TeamChange::Done => Ok(()),
+        TeamChange::NotFound => Err(AppError::NotFound),
+        TeamChange::LastAdmin => Err(AppError::Conflict("The organisation needs at least one admin.".into())),
+    }
+}
+
 #[server(prefix = "/api", endpoint = "team/role")]
 pub async fn change_member_role(user_id: i64, role: String) -> AppResult<()> {
     use crate::error::AppError;
@@ -68,8 +79,7 @@ pub async fn change_member_role(user_id: i64, role: String) -> AppResult<()> {
         return Err(AppError::Conflict("You cannot change your own role; ask another admin.".into()));
     }
     let state = AppState::from_context()?;
-    team::change_role(&state.db, &admin, user_id, role, request::client_ip().await).await?.ok_or(AppError::NotFound)?;
-    Ok(())
+    team_change(team::change_role(&state.db, &admin, user_id, role, request::client_ip().await).await?)
 }
 
 #[server(prefix = "/api", endpoint = "team/remove")]
@@ -81,11 +91,7 @@ pub async fn remove_member(user_id: i64) -> AppResult<()> {
         return Err(AppError::Conflict("You cannot remove yourself.".into()));
     }
     let state = AppState::from_context()?;
-    if team::remove(&state.db, &admin, user_id, request::client_ip().await).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    team_change(team::remove(&state.db, &admin, user_id, request::client_ip().await).await?)
 }
 
 #[server(prefix = "/api", endpoint = "team/invite/get")]

@@ -11,7 +11,7 @@ use insight::server::auth::PasswordHash;
 use insight::server::banks::{AuthStep, BankTransaction, Credentials, DateRange, PageCursor};
 use insight::server::config::Settings;
 use insight::server::db::import_writes::insert_transactions;
-use insight::server::db::signin_sessions::{self, NewSigninSession};
+use insight::server::db::signin_sessions::{self, Authorised, NewSigninSession, SigninState};
 use insight::server::db::{organisations, Db};
 use insight::server::jobs::worker::run_pending_jobs;
 use insight::server::startup::Application;
@@ -60,7 +60,11 @@ async fn main() -> anyhow::Result<()> {
     };
     signin_sessions::create(db, &new).await?;
     let session = signin_sessions::get(db, &session_id).await?.expect("just created");
-    let import_id = signin_sessions::authorise(db, &session, bank_session.as_str()).await?.expect("auto import on");
+    signin_sessions::transition(db, &session_id, &[SigninState::BankSelected], SigninState::Verifying).await?;
+    let Authorised::Done(Some(import_id)) = signin_sessions::authorise(db, &session, bank_session.as_str()).await?
+    else {
+        anyhow::bail!("the import should be queued");
+    };
     let started = Instant::now();
     run_pending_jobs(&state, "bench").await?;
     let worker_time = started.elapsed();

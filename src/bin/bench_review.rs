@@ -14,7 +14,7 @@ use insight::domain::{ClientId, CompanyName, EmailAddress};
 use insight::server::auth::PasswordHash;
 use insight::server::banks::{AuthStep, Credentials};
 use insight::server::config::Settings;
-use insight::server::db::signin_sessions::{self, NewSigninSession};
+use insight::server::db::signin_sessions::{self, Authorised, NewSigninSession, SigninState};
 use insight::server::db::{imports, organisations, review, Backend, Db};
 use insight::server::jobs::worker::run_pending_jobs;
 use insight::server::startup::Application;
@@ -73,7 +73,10 @@ async fn main() -> anyhow::Result<()> {
     };
     signin_sessions::create(db, &new).await?;
     let session = signin_sessions::get(db, &session_id).await?.expect("created");
-    let big = signin_sessions::authorise(db, &session, bank.as_str()).await?.expect("auto import");
+    signin_sessions::transition(db, &session_id, &[SigninState::BankSelected], SigninState::Verifying).await?;
+    let Authorised::Done(Some(big)) = signin_sessions::authorise(db, &session, bank.as_str()).await? else {
+        anyhow::bail!("the import should be queued");
+    };
     run_pending_jobs(&state, "bench").await?;
     let account = imports::accounts(db, big).await?.first().map(|a| a.account_id).expect("one account");
 

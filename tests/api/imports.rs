@@ -129,14 +129,14 @@ async fn a_worker_whose_lease_was_taken_over_cannot_write_any_more() {
     let (client_id, _, _) = app.business("lease@example.com").await;
     let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
     let now = chrono::Utc::now().timestamp_millis();
-    let first = import_queue::claim_next(&app.db, "slow", now, 60_000).await.unwrap().unwrap();
+    let first = import_queue::claim_next(&app.db, "slow", now, 60_000, 5).await.unwrap().unwrap();
     assert_eq!(first.import_id, import_id);
     assert!(
-        import_queue::claim_next(&app.db, "other", now, 60_000).await.unwrap().is_none(),
+        import_queue::claim_next(&app.db, "other", now, 60_000, 5).await.unwrap().is_none(),
         "a leased job is not claimable"
     );
     import_queue::expire_lease(&app.db, import_id).await.unwrap();
-    let second = import_queue::claim_next(&app.db, "fast", now + 1, 60_000).await.unwrap().unwrap();
+    let second = import_queue::claim_next(&app.db, "fast", now + 1, 60_000, 5).await.unwrap().unwrap();
     assert_eq!(second.import_id, import_id);
     assert!(!import_queue::heartbeat(&app.db.pool, import_id, "slow", now + 60_000, 50, "transactions").await.unwrap());
     assert!(import_queue::heartbeat(&app.db.pool, import_id, "fast", now + 60_000, 50, "transactions").await.unwrap());
@@ -159,4 +159,20 @@ async fn with_auto_import_off_a_sign_in_creates_no_import() {
         .unwrap();
     assert_eq!(state, "authorised", "the session stays available for a later API");
     assert_eq!(try_execute_task(&app.state, "w").await.unwrap(), ExecutionOutcome::EmptyQueue);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_whose_worker_keeps_dying_ends_failed_instead_of_running_for_ever() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("dying@example.com").await;
+    let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    for attempt in 1..=3 {
+        let job = import_queue::claim_next(&app.db, "dies", now + attempt, 60_000, 3).await.unwrap();
+        assert!(job.is_some(), "attempt {attempt} is handed out");
+        import_queue::expire_lease(&app.db, import_id).await.unwrap();
+    }
+    assert!(import_queue::claim_next(&app.db, "next", now + 10, 60_000, 3).await.unwrap().is_none());
+    let (status, error, _, _) = app.import_row(import_id).await;
+    assert_eq!((status.as_str(), error.as_deref()), ("failed", Some("InternalError")));
 }

@@ -372,6 +372,16 @@ async fn transactions_filter_by_text_amount_and_date() {
     assert!(page.rows.iter().all(|t| format!("{} {} {}", t.title, t.party.clone().unwrap_or_default(), t.kind)
         .to_lowercase()
         .contains("wynagrodzenie")));
+    // Non-ASCII capitals match too, on SQLite as on PostgreSQL.
+    for needle in ["żabka", "ŻABKA", "sprzedaż"] {
+        let page: insight::api::applications::TransactionPage =
+            fetch(vec![("text", needle)]).await.json().await.unwrap();
+        assert!(!page.rows.is_empty(), "{needle} found nothing");
+        let lower = needle.to_lowercase();
+        assert!(page.rows.iter().all(|t| format!("{} {} {}", t.title, t.party.clone().unwrap_or_default(), t.kind)
+            .to_lowercase()
+            .contains(&lower)));
+    }
     let page: insight::api::applications::TransactionPage =
         fetch(vec![("min_amount", "-50"), ("max_amount", "-10.5"), ("sort", "smallest")]).await.json().await.unwrap();
     assert!(page.rows.iter().all(|t| (-5000..=-1050).contains(&t.amount_minor)));
@@ -418,4 +428,40 @@ async fn the_analysis_adds_up_finds_the_salary_and_flags_incomplete_history() {
     app.run_imports().await;
     let analysis = analysis_of(partial).await;
     assert!(analysis.flags.iter().any(|f| f.contains("incomplete")), "{:?}", analysis.flags);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_demoting_each_other_cannot_leave_the_organisation_without_an_admin() {
+    use insight::server::db::{team, users};
+    let app = spawn_app().await;
+    let (_, org, _) = app.business("first-admin@example.com").await;
+    let second = app.member(org, "second-admin@example.com", Role::Admin).await;
+    let id_of = |email: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            let (id,): (i64,) = sqlx::query_as("SELECT app_user_id FROM app_user WHERE email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let (first_id, second_id) = (id_of("first-admin@example.com").await, id_of("second-admin@example.com").await);
+    // The first admin's request passed its role check just before the second admin demoted them.
+    let first = users::find_current(&app.db, first_id).await.unwrap().unwrap();
+    assert!(ok(&app
+        .post_form_with(&second, "/api/team/role", &[("user_id", &first_id.to_string()), ("role", "reviewer")])
+        .await));
+    let raced = team::change_role(&app.db, &first, second_id, Role::Viewer, None).await.unwrap();
+    assert!(matches!(raced, team::TeamChange::LastAdmin));
+    let raced = team::remove(&app.db, &first, second_id, None).await.unwrap();
+    assert!(matches!(raced, team::TeamChange::LastAdmin));
+    let (admins,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM app_user WHERE organisation_id = $1 AND role = 'admin'")
+            .bind(org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(admins, 1);
 }

@@ -87,6 +87,14 @@ async fn the_sign_in_page_may_be_framed_only_by_allowed_origins() {
     let bad = app.get(&format!("/embed/signin?client_id={client_id}&origin=https://evil.example")).await;
     assert_eq!(bad.headers()["content-security-policy"], "frame-ancestors *");
     assert!(bad.text().await.unwrap().contains("not allowed to use this bank connection"));
+    // Ambiguous or trailing-slash variants never end up frameable by anyone.
+    let twice =
+        app.get(&format!("/embed/signin?client_id={client_id}&origin=http://localhost:3100&locale=en&locale=en")).await;
+    assert_eq!(twice.headers()["content-security-policy"], "frame-ancestors 'none'");
+    let slash = app.get(&format!("/embed/signin/?client_id={client_id}&origin=https://evil.example")).await;
+    assert_ne!(slash.headers().get("content-security-policy").map(|v| v.to_str().unwrap()), None);
+    let portal = app.get("/login").await;
+    assert_eq!(portal.headers()["content-security-policy"], "frame-ancestors 'self'");
     let loader = app.get("/signin-widget.js").await;
     assert!(loader.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert!(loader.headers()["cache-control"].to_str().unwrap().contains("max-age"));
@@ -226,4 +234,31 @@ async fn no_password_or_one_time_code_reaches_the_database_or_the_logs() {
     for s in secrets {
         assert!(!logs.contains(s), "a secret reached the log");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_while_the_bank_is_answering_wins_and_no_import_is_queued() {
+    use insight::server::db::signin_sessions::{self, Authorised, SigninState};
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("race@example.com").await;
+    let session = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap();
+    assert!(app.post_form("/api/widget/consent", &[("session", &session)]).await.status().is_success());
+    // The credentials request has taken the session to the bank…
+    assert!(signin_sessions::transition(&app.db, &session, &[SigninState::Consented], SigninState::Verifying)
+        .await
+        .unwrap());
+    // …a second request meanwhile finds it busy, and the user cancels.
+    let busy = app
+        .post_form("/api/widget/credentials", &[("session", &session), ("login", "test"), ("password", "Test123")])
+        .await;
+    let busy = busy.text().await.unwrap();
+    assert!(busy.contains("SessionExpired"), "{busy}");
+    assert!(app.post_form("/api/widget/cancel", &[("session", &session)]).await.status().is_success());
+    // When the bank's answer arrives, nothing is authorised or queued.
+    let stored = signin_sessions::get(&app.db, &session).await.unwrap().unwrap();
+    assert!(matches!(
+        signin_sessions::authorise(&app.db, &stored, "demo-token").await.unwrap(),
+        Authorised::NoLongerOpen
+    ));
+    assert_eq!(app.count("import").await, 0);
 }

@@ -98,12 +98,17 @@ pub async fn analyse(db: &Db, import_id: i64) -> ServerResult<Analysis> {
 
 /// The stored analysis of a finished import, computing and storing it first if it is missing.
 pub async fn stored_or_analyse(db: &Db, import_id: i64) -> ServerResult<Analysis> {
-    let (stored,): (Option<String>,) = sqlx::query_as("SELECT analysis_json FROM import WHERE import_id = $1")
-        .bind(import_id)
-        .fetch_one(&db.pool)
-        .await?;
+    let (stored, status): (Option<String>, String) =
+        sqlx::query_as("SELECT analysis_json, status FROM import WHERE import_id = $1")
+            .bind(import_id)
+            .fetch_one(&db.pool)
+            .await?;
     if let Some(analysis) = stored.and_then(|json| serde_json::from_str(&json).ok()) {
         return Ok(analysis);
+    }
+    // Data still arriving: show the figures so far, but keep only those of a finished import.
+    if matches!(status.as_str(), "queued" | "running") {
+        return analyse(db, import_id).await;
     }
     store(db, import_id).await
 }

@@ -20,8 +20,26 @@ pub struct ClaimedImport {
 
 type ClaimRow = (i64, i64, String, i64, Option<String>, i64, i64);
 
-/// Claims the oldest runnable job: queued and due, or running with an expired lease.
-pub async fn claim_next(db: &Db, worker: &str, now: i64, lease_ms: i64) -> ServerResult<Option<ClaimedImport>> {
+/// Claims the oldest runnable job: queued and due, or running with an expired lease. A job whose worker died
+/// `max_attempts` times is failed instead, so nothing stays `running` for ever.
+pub async fn claim_next(
+    db: &Db,
+    worker: &str,
+    now: i64,
+    lease_ms: i64,
+    max_attempts: i64,
+) -> ServerResult<Option<ClaimedImport>> {
+    sqlx::query(
+        "UPDATE import SET status = 'failed', error_code = 'InternalError',
+            error_message = 'The import was interrupted too many times. Please ask the applicant to connect again.',
+            bank_session = NULL, lease_owner = NULL, lease_until = NULL, progress = 100, step = 'failed',
+            finished_at = $1, updated_at = $1
+         WHERE status = 'running' AND lease_until < $1 AND attempts >= $2",
+    )
+    .bind(now)
+    .bind(max_attempts)
+    .execute(&db.pool)
+    .await?;
     let lock = match db.backend {
         // Several instances may poll at once; each skips rows another is claiming.
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",

@@ -48,8 +48,34 @@ impl Binds {
 
 /// `%text%` for LIKE, with the pattern characters of the user's text escaped.
 fn like_pattern(text: &str) -> String {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// A case-insensitive "contains" over `columns`. SQLite's LOWER() and LIKE fold ASCII only, so besides the
+/// lower-cased match the text is also tried in upper case and title case ("łukasz" finds "Łukasz", "ŻABKA").
+fn contains_text(b: &mut Binds, columns: &[&str], text: &str) -> String {
+    let title: String = text
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect()).unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ");
+    let lower = b.push_text(like_pattern(&text.to_lowercase()));
+    let upper = b.push_text(like_pattern(&text.to_uppercase()));
+    let title = b.push_text(like_pattern(&title));
+    let parts: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            format!(
+                "LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\' OR COALESCE({c}, '') LIKE {upper} ESCAPE '\\'
+                 OR COALESCE({c}, '') LIKE {title} ESCAPE '\\'"
+            )
+        })
+        .collect();
+    format!("({})", parts.join(" OR "))
 }
 
 fn day_start_ms(d: chrono::NaiveDate) -> i64 {
@@ -89,10 +115,7 @@ pub async fn search(
         sql += &format!(" AND created_at < {}", b.push_int(day_start_ms(to)));
     }
     if let Some(q) = &f.search {
-        let p = b.push_text(like_pattern(q));
-        sql += &format!(
-            " AND (LOWER(owner_names) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(owner_external_id, '')) LIKE {p} ESCAPE '\\')"
-        );
+        sql += &format!(" AND {}", contains_text(&mut b, &["owner_names", "owner_external_id"], q));
     }
     // Keyset paging on (created_at, import_id): each page costs the same however deep it is.
     let newest_first = f.order == DateOrder::NewestFirst;
@@ -178,11 +201,7 @@ pub async fn transactions(
         sql += &format!(" AND t.amount_minor <= {}", b.push_int(max));
     }
     if let Some(text) = &f.text {
-        let p = b.push_text(like_pattern(text));
-        sql += &format!(
-            " AND (LOWER(t.title) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(t.party, '')) LIKE {p} ESCAPE '\\'
-                   OR LOWER(t.kind) LIKE {p} ESCAPE '\\')"
-        );
+        sql += &format!(" AND {}", contains_text(&mut b, &["t.title", "t.party", "t.kind"], text));
     }
     sql += match f.sort {
         TransactionSort::NewestFirst => " ORDER BY t.transaction_on DESC, t.import_transaction_id DESC",

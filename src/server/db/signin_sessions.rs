@@ -12,6 +12,8 @@ pub enum SigninState {
     BankSelected,
     Consented,
     OneTimeCodeRequired,
+    /// A request is with the bank right now; nothing else may move the session meanwhile.
+    Verifying,
     Authorised,
     Failed,
     Cancelled,
@@ -23,23 +25,25 @@ impl SigninState {
             Self::BankSelected => "bank_selected",
             Self::Consented => "consented",
             Self::OneTimeCodeRequired => "one_time_code_required",
+            Self::Verifying => "verifying",
             Self::Authorised => "authorised",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
         }
     }
 
+    pub const ALL: [SigninState; 7] = [
+        Self::BankSelected,
+        Self::Consented,
+        Self::OneTimeCodeRequired,
+        Self::Verifying,
+        Self::Authorised,
+        Self::Failed,
+        Self::Cancelled,
+    ];
+
     fn parse(raw: &str) -> Option<Self> {
-        [
-            Self::BankSelected,
-            Self::Consented,
-            Self::OneTimeCodeRequired,
-            Self::Authorised,
-            Self::Failed,
-            Self::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 }
 
@@ -126,46 +130,77 @@ pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
     .transpose()
 }
 
-/// Moves the session to `to` only from `from`, so two racing requests cannot both advance it.
+/// Moves the session to `to` only from one of `from`, so two racing requests cannot both advance it.
 pub async fn transition(db: &Db, id: &str, from: &[SigninState], to: SigninState) -> ServerResult<bool> {
-    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
-    // At most three source states are ever allowed; unused slots repeat the first.
-    let pick = |i: usize| from.get(i).or(from.first()).copied().unwrap_or("");
-    let done = sqlx::query(
-        "UPDATE signin_session SET state = $1, updated_at = $2
-         WHERE signin_session_id = $3 AND state IN ($4, $5, $6)",
-    )
-    .bind(to.as_str())
-    .bind(now_ms())
-    .bind(id)
-    .bind(pick(0))
-    .bind(pick(1))
-    .bind(pick(2))
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let placeholders: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 4)).collect();
+    let sql = format!(
+        "UPDATE signin_session SET state = $1, updated_at = $2 WHERE signin_session_id = $3 AND state IN ({})",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now_ms()).bind(id);
+    for state in from {
+        q = q.bind(state.as_str());
+    }
+    Ok(q.execute(&db.pool).await?.rows_affected() == 1)
 }
 
-pub async fn set_challenge(db: &Db, id: &str, token: &str, failures: u32) -> ServerResult<()> {
-    sqlx::query(
+/// The bank asked for a one-time code: remember its challenge (never the code) while verifying.
+pub async fn set_challenge(db: &Db, id: &str, token: &str, failures: u32) -> ServerResult<bool> {
+    let done = sqlx::query(
         "UPDATE signin_session SET state = $1, challenge_token = $2, sca_failures = $3, updated_at = $4
-         WHERE signin_session_id = $5",
+         WHERE signin_session_id = $5 AND state = $6",
     )
     .bind(SigninState::OneTimeCodeRequired.as_str())
     .bind(token)
     .bind(i64::from(failures))
     .bind(now_ms())
     .bind(id)
+    .bind(SigninState::Verifying.as_str())
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
+}
+
+/// A wrong code: count it in the database (not from a value read earlier) and ask for the code again.
+pub async fn record_wrong_code(db: &Db, id: &str) -> ServerResult<Option<u32>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE signin_session SET sca_failures = sca_failures + 1, state = $1, updated_at = $2
+         WHERE signin_session_id = $3 AND state = $4 RETURNING sca_failures",
+    )
+    .bind(SigninState::OneTimeCodeRequired.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .bind(SigninState::Verifying.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(n,)| u32::try_from(n).unwrap_or(u32::MAX)))
+}
+
+pub enum Authorised {
+    /// The import id, when Auto import is on.
+    Done(Option<i64>),
+    /// The session moved on meanwhile (cancelled or expired): nothing was queued.
+    NoLongerOpen,
 }
 
 /// Marks the session authorised and, with Auto import on, queues the import in the same transaction, so a
 /// crash cannot leave an authorised session without its import (or an import twice: the session id is unique).
-pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> ServerResult<Option<i64>> {
+pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> ServerResult<Authorised> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query(
+        "UPDATE signin_session SET state = $1, challenge_token = NULL, updated_at = $2
+         WHERE signin_session_id = $3 AND state = $4",
+    )
+    .bind(SigninState::Authorised.as_str())
+    .bind(now)
+    .bind(&session.id)
+    .bind(SigninState::Verifying.as_str())
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(Authorised::NoLongerOpen);
+    }
     let import_id = if session.auto_import {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
@@ -185,16 +220,23 @@ pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> 
     } else {
         None
     };
-    sqlx::query(
-        "UPDATE signin_session SET state = $1, challenge_token = NULL, import_id = $2, updated_at = $3
-         WHERE signin_session_id = $4",
-    )
-    .bind(SigninState::Authorised.as_str())
-    .bind(import_id)
-    .bind(now)
-    .bind(&session.id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE signin_session SET import_id = $1 WHERE signin_session_id = $2")
+        .bind(import_id)
+        .bind(&session.id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
-    Ok(import_id)
+    Ok(Authorised::Done(import_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SigninState;
+
+    #[test]
+    fn every_state_round_trips_through_its_stored_text() {
+        for state in SigninState::ALL {
+            assert_eq!(SigninState::parse(state.as_str()), Some(state));
+        }
+    }
 }

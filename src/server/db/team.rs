@@ -159,14 +159,45 @@ pub async fn accept_invite(
     Ok(AcceptOutcome::Joined { user_id })
 }
 
-/// Changes a member's role; `None` when there is no such member in the admin's organisation.
+pub enum TeamChange {
+    Done,
+    NotFound,
+    /// The organisation would be left without an admin.
+    LastAdmin,
+}
+
+/// Whether another admin than `user_id` remains. On PostgreSQL the organisation row is locked first, so two
+/// admins demoting each other at once cannot both succeed.
+async fn other_admin_remains(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    admin: &CurrentUser,
+    user_id: i64,
+) -> ServerResult<bool> {
+    if db.backend == super::Backend::Postgres {
+        sqlx::query("SELECT organisation_id FROM organisation WHERE organisation_id = $1 FOR UPDATE")
+            .bind(admin.organisation_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let (others,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM app_user WHERE organisation_id = $1 AND role = 'admin' AND app_user_id <> $2",
+    )
+    .bind(admin.organisation_id)
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(others > 0)
+}
+
+/// Changes a member's role in the admin's organisation.
 pub async fn change_role(
     db: &Db,
     admin: &CurrentUser,
     user_id: i64,
     role: Role,
     ip: Option<String>,
-) -> ServerResult<Option<Role>> {
+) -> ServerResult<TeamChange> {
     let mut tx = db.pool.begin().await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT email, role FROM app_user WHERE app_user_id = $1 AND organisation_id = $2")
@@ -174,7 +205,10 @@ pub async fn change_role(
             .bind(admin.organisation_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((email, old)) = row else { return Ok(None) };
+    let Some((email, old)) = row else { return Ok(TeamChange::NotFound) };
+    if old == Role::Admin.as_str() && role != Role::Admin && !other_admin_remains(db, &mut tx, admin, user_id).await? {
+        return Ok(TeamChange::LastAdmin);
+    }
     sqlx::query("UPDATE app_user SET role = $1, updated_at = $2 WHERE app_user_id = $3")
         .bind(role.as_str())
         .bind(now_ms())
@@ -185,23 +219,26 @@ pub async fn change_role(
         NewAuditEvent::by(admin, AuditAction::RoleChanged, Some(email.clone()), format!("{email}: {old} → {role}"), ip);
     audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
-    Role::parse(&old).map(Some).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))
+    Ok(TeamChange::Done)
 }
 
 /// Removes a member; their sessions stop working at once because every request reloads the user.
-pub async fn remove(db: &Db, admin: &CurrentUser, user_id: i64, ip: Option<String>) -> ServerResult<bool> {
+pub async fn remove(db: &Db, admin: &CurrentUser, user_id: i64, ip: Option<String>) -> ServerResult<TeamChange> {
     let mut tx = db.pool.begin().await?;
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT email FROM app_user WHERE app_user_id = $1 AND organisation_id = $2")
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT email, role FROM app_user WHERE app_user_id = $1 AND organisation_id = $2")
             .bind(user_id)
             .bind(admin.organisation_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((email,)) = row else { return Ok(false) };
+    let Some((email, role)) = row else { return Ok(TeamChange::NotFound) };
+    if role == Role::Admin.as_str() && !other_admin_remains(db, &mut tx, admin, user_id).await? {
+        return Ok(TeamChange::LastAdmin);
+    }
     sqlx::query("DELETE FROM app_user WHERE app_user_id = $1").bind(user_id).execute(&mut *tx).await?;
     let event =
         NewAuditEvent::by(admin, AuditAction::MemberRemoved, Some(email.clone()), format!("removed {email}"), ip);
     audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(TeamChange::Done)
 }

@@ -21,8 +21,11 @@ where
     let tuning = &state.settings.import;
     let mut delay = tuning.retry_base;
     let mut tries = 0;
+    // A bank that hangs must not outlive the lease: half of it, then the call counts as a timeout.
+    let limit = tuning.lease / 2;
     loop {
-        match call().await {
+        let outcome = tokio::time::timeout(limit, call()).await.unwrap_or(Err(BankError::Timeout));
+        match outcome {
             Err(e) if e.is_transient() && tries < tuning.call_retries => {
                 tries += 1;
                 tracing::warn!(error = e.internal_code(), tries, "transient bank error, retrying");

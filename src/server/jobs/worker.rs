@@ -15,12 +15,29 @@ pub enum ExecutionOutcome {
 
 /// Claims and runs one job, if any is due.
 pub async fn try_execute_task(state: &AppState, worker: &str) -> ServerResult<ExecutionOutcome> {
-    let lease_ms = state.settings.import.lease.as_millis() as i64;
-    let Some(job) = import_queue::claim_next(&state.db, worker, now_ms(), lease_ms).await? else {
+    let tuning = &state.settings.import;
+    let lease_ms = tuning.lease.as_millis() as i64;
+    let Some(job) = import_queue::claim_next(&state.db, worker, now_ms(), lease_ms, tuning.max_attempts).await? else {
         return Ok(ExecutionOutcome::EmptyQueue);
     };
-    tracing::info!(import_id = job.import_id, attempt = job.attempts, worker, "import started");
-    run_import(state, job, worker).await?;
+    let (import_id, attempts) = (job.import_id, job.attempts);
+    tracing::info!(import_id, attempt = attempts, worker, "import started");
+    if let Err(e) = run_import(state, job, worker).await {
+        // Not the bank's fault (e.g. the database failed): give the job back while we still hold it, so it
+        // does not sit 'running' until its lease expires; after the last attempt it fails for good.
+        tracing::error!(error.cause_chain = ?anyhow::Error::from(e), import_id, "import run failed");
+        if attempts < tuning.max_attempts {
+            let later = now_ms() + tuning.retry_base.as_millis() as i64 * (1 << attempts.min(10)) * 5;
+            import_queue::requeue(&state.db, import_id, worker, later, "retrying after an error").await?;
+        } else {
+            let outcome = import_queue::Outcome {
+                status: crate::domain::import::ImportStatus::Failed,
+                error_code: Some("InternalError"),
+                error_message: Some("Something went wrong on our side. Please try again."),
+            };
+            import_queue::finish(&state.db, import_id, worker, &outcome).await?;
+        }
+    }
     Ok(ExecutionOutcome::TaskCompleted)
 }
 

@@ -7,7 +7,7 @@ use crate::domain::widget_error::{WidgetError, WidgetErrorCode};
 use crate::domain::ClientId;
 use crate::server::banks::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
 use crate::server::db::organisations::{self, OrganisationRow};
-use crate::server::db::signin_sessions::{self, NewSigninSession, SigninSession, SigninState};
+use crate::server::db::signin_sessions::{self, Authorised, NewSigninSession, SigninSession, SigninState};
 use crate::server::db::{imports, widget_config};
 use crate::server::error::ServerError;
 use crate::server::now_ms;
@@ -33,11 +33,9 @@ fn db_failed(locale: Locale) -> impl Fn(ServerError) -> WidgetError {
 }
 
 /// The embed options exactly as the loader passed them (form fields of the steps, or the iframe's query).
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default)]
 pub struct EmbedRequest {
-    #[serde(default)]
     pub client_id: String,
-    #[serde(default)]
     pub origin: String,
     pub owner: Option<String>,
     pub locale: Option<String>,
@@ -45,7 +43,6 @@ pub struct EmbedRequest {
     pub target: Option<String>,
     pub months: Option<String>,
     /// The portal's own origin: its live preview may always embed the widget.
-    #[serde(skip)]
     pub own_origin: Option<String>,
 }
 
@@ -203,6 +200,30 @@ fn bank_error(e: BankError, locale: Locale) -> WidgetError {
     WidgetError::new(WidgetErrorCode::parse(e.code()).unwrap_or(WidgetErrorCode::InternalError), locale)
 }
 
+/// Moves the session to `Verifying` for one bank call; a second request racing it finds the session busy.
+async fn start_verifying(state: &AppState, session: &SigninSession, from: SigninState) -> Result<(), WidgetError> {
+    if signin_sessions::transition(&state.db, &session.id, &[from], SigninState::Verifying)
+        .await
+        .map_err(db_failed(session.locale))?
+    {
+        Ok(())
+    } else {
+        Err(WidgetError::new(WidgetErrorCode::SessionExpired, session.locale))
+    }
+}
+
+/// The bank call failed: go back to `retry_state` when the user may try again, else end the session.
+async fn after_failure(
+    state: &AppState,
+    session: &SigninSession,
+    error: WidgetError,
+    retry_state: SigninState,
+) -> WidgetError {
+    let next = if error.code.can_retry_step() { retry_state } else { SigninState::Failed };
+    let _ = signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], next).await;
+    error
+}
+
 pub async fn submit_credentials(
     state: &AppState,
     id: &str,
@@ -210,16 +231,10 @@ pub async fn submit_credentials(
 ) -> Result<SigninStep, WidgetError> {
     let session = active(state, id, &[SigninState::Consented]).await?;
     let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    start_verifying(state, &session, SigninState::Consented).await?;
     match connector.start_authorisation(credentials).await {
         Ok(step) => after_auth_step(state, &session, step).await,
-        Err(e) => {
-            let error = bank_error(e, session.locale);
-            if !error.code.can_retry_step() {
-                let _ =
-                    signin_sessions::transition(&state.db, id, &[SigninState::Consented], SigninState::Failed).await;
-            }
-            Err(error)
-        }
+        Err(e) => Err(after_failure(state, &session, bank_error(e, session.locale), SigninState::Consented).await),
     }
 }
 
@@ -227,41 +242,47 @@ pub async fn submit_code(state: &AppState, id: &str, code: OneTimeCode) -> Resul
     let session = active(state, id, &[SigninState::OneTimeCodeRequired]).await?;
     let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
     let token = session.challenge_token.clone().ok_or_else(internal)?;
-    let challenge = PendingChallenge { token: token.clone(), failed_attempts: session.sca_failures };
+    start_verifying(state, &session, SigninState::OneTimeCodeRequired).await?;
+    // Read after taking the session, so no parallel request can have counted a failure meanwhile.
+    let challenge = PendingChallenge { token, failed_attempts: session.sca_failures };
     match connector.answer_challenge(&challenge, code).await {
         Ok(step) => after_auth_step(state, &session, step).await,
         Err(BankError::InvalidOneTimeCode) => {
-            signin_sessions::set_challenge(&state.db, id, &token, session.sca_failures + 1)
-                .await
-                .map_err(db_failed(session.locale))?;
+            signin_sessions::record_wrong_code(&state.db, id).await.map_err(db_failed(session.locale))?;
             Err(WidgetError::new(WidgetErrorCode::InvalidOneTimeCode, session.locale))
         }
         Err(e) => {
-            let _ =
-                signin_sessions::transition(&state.db, id, &[SigninState::OneTimeCodeRequired], SigninState::Failed)
-                    .await;
-            Err(bank_error(e, session.locale))
+            Err(after_failure(state, &session, bank_error(e, session.locale), SigninState::OneTimeCodeRequired).await)
         }
     }
 }
 
 async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthStep) -> Result<SigninStep, WidgetError> {
     let failed = db_failed(session.locale);
+    let gone = || WidgetError::new(WidgetErrorCode::SessionExpired, session.locale);
     match step {
         AuthStep::OneTimeCodeRequired(challenge) => {
-            signin_sessions::set_challenge(&state.db, &session.id, &challenge.token, challenge.failed_attempts)
+            if signin_sessions::set_challenge(&state.db, &session.id, &challenge.token, challenge.failed_attempts)
                 .await
-                .map_err(failed)?;
-            Ok(SigninStep::OneTimeCodeRequired)
+                .map_err(failed)?
+            {
+                Ok(SigninStep::OneTimeCodeRequired)
+            } else {
+                Err(gone())
+            }
         }
         AuthStep::Authorised(bank_session) => {
             let import_id =
-                signin_sessions::authorise(&state.db, session, bank_session.as_str()).await.map_err(&failed)?;
+                match signin_sessions::authorise(&state.db, session, bank_session.as_str()).await.map_err(&failed)? {
+                    Authorised::Done(import_id) => import_id,
+                    // Cancelled (or expired) while the bank was answering: nothing is queued.
+                    Authorised::NoLongerOpen => return Err(gone()),
+                };
             if import_id.is_some() {
                 state.import_queued.notify_waiters();
             }
             let secret = organisations::signing_secret(&state.db, session.organisation_id).await.map_err(&failed)?;
-            let target_name = state.catalog.get(&session.target_id).map(|c| c.info().name.clone()).unwrap_or_default();
+            let target_name = state.catalog.display_name(&session.target_id);
             tracing::info!(import_id, target = session.target_id, "bank authorised");
             Ok(SigninStep::Success(SuccessPayload {
                 session_id: session.id.clone(),
@@ -273,12 +294,17 @@ async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthSt
             }))
         }
         // No connector redirects yet; the PSD2 connector will bring this step.
-        AuthStep::Redirect { .. } => Err(internal()),
+        AuthStep::Redirect { .. } => {
+            let _ = signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], SigninState::Failed)
+                .await;
+            Err(internal())
+        }
     }
 }
 
 pub async fn cancel(state: &AppState, id: &str) -> Result<(), WidgetError> {
-    let open = [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired];
+    let open =
+        [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired, SigninState::Verifying];
     signin_sessions::transition(&state.db, id, &open, SigninState::Cancelled).await.map_err(db_failed(Locale::En))?;
     Ok(())
 }
