@@ -25,6 +25,7 @@ pub struct ApplicationDetail {
     pub dates_covered: Option<(String, String)>,
     pub decisions: Vec<DecisionEntry>,
     pub can_decide: bool,
+    pub can_erase: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +118,7 @@ pub async fn get_application(import_id: i64) -> AppResult<ApplicationDetail> {
         dates_covered: review::dates_covered(&state.db, import_id).await?,
         decisions,
         can_decide: user.role.can_decide(),
+        can_erase: user.role.can_manage_team(),
         summary,
     })
 }
@@ -217,4 +219,23 @@ pub async fn get_analysis(import_id: i64) -> AppResult<crate::domain::analysis::
         return Err(AppError::NotFound);
     }
     Ok(analysis::stored_or_analyse(&state.db, import_id).await?)
+}
+
+/// Erases an application's imported data on request (admins only); the decision history and audit stay.
+#[server(prefix = "/api", endpoint = "applications/erase")]
+pub async fn erase_application(import_id: i64, confirm: Option<String>) -> AppResult<()> {
+    use crate::domain::Role;
+    use crate::error::AppError;
+    use crate::server::db::review::{self, EraseOutcome};
+    use crate::server::{auth, request, state::AppState};
+    let admin = auth::require_role(Role::can_manage_team).await?;
+    if confirm.as_deref() != Some("erase") {
+        return Err(AppError::invalid("confirm", "Tick the box to confirm that the data should be erased."));
+    }
+    let state = AppState::from_context()?;
+    match review::erase(&state.db, &admin, import_id, request::client_ip().await).await? {
+        EraseOutcome::Erased => Ok(()),
+        EraseOutcome::NotFound => Err(AppError::NotFound),
+        EraseOutcome::NotFinished => Err(AppError::Conflict("Wait until the import has finished.".into())),
+    }
 }

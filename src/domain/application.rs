@@ -50,6 +50,8 @@ pub struct ImportSummary {
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
+    /// When the imported data was erased on request, if it was.
+    pub erased_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,10 +11,11 @@ pub enum AuditAction {
     InviteAccepted,
     RoleChanged,
     MemberRemoved,
+    DataErased,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 9] = [
         Self::LogIn,
         Self::WidgetConfigChanged,
         Self::DecisionMade,
@@ -23,6 +24,7 @@ impl AuditAction {
         Self::InviteAccepted,
         Self::RoleChanged,
         Self::MemberRemoved,
+        Self::DataErased,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +37,7 @@ impl AuditAction {
             Self::InviteAccepted => "invite_accepted",
             Self::RoleChanged => "role_changed",
             Self::MemberRemoved => "member_removed",
+            Self::DataErased => "data_erased",
         }
     }
 
@@ -52,6 +55,7 @@ impl AuditAction {
             Self::InviteAccepted => "Invitation accepted",
             Self::RoleChanged => "Role changed",
             Self::MemberRemoved => "Member removed",
+            Self::DataErased => "Imported data erased",
         }
     }
 }

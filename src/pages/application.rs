@@ -1,7 +1,9 @@
 //! `/applications/:id`: one application — summary, owners, accounts, filterable transactions, the decision
 //! panel with its history, and exports.
 
-use crate::api::applications::{get_application, list_transactions, ApplicationDetail, DecideApplication};
+use crate::api::applications::{
+    get_application, list_transactions, ApplicationDetail, DecideApplication, EraseApplication,
+};
 use crate::components::analysis::AnalysisPanel;
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
@@ -17,10 +19,13 @@ pub fn ApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let import_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(-1));
     let decide = ServerAction::<DecideApplication>::new();
+    let erase = ServerAction::<EraseApplication>::new();
     // Bumped by the poller while the import runs, so status and data refresh without a reload.
     let tick = RwSignal::new(0u32);
-    let detail =
-        Resource::new(move || (import_id(), tick.get(), decide.version().get()), |(id, _, _)| get_application(id));
+    let detail = Resource::new(
+        move || (import_id(), tick.get(), decide.version().get(), erase.version().get()),
+        |(id, _, _, _)| get_application(id),
+    );
     let running = RwSignal::new(false);
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
@@ -43,7 +48,7 @@ pub fn ApplicationPage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             running.set(!d.summary.status.is_finished());
-                            view! { <Detail d decide/> }.into_any()
+                            view! { <Detail d decide erase/> }.into_any()
                         }
                         Err(e) => view! {
                             <h1>"Application not available"</h1>
@@ -57,7 +62,11 @@ pub fn ApplicationPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl IntoView {
+fn Detail(
+    d: ApplicationDetail,
+    decide: ServerAction<DecideApplication>,
+    erase: ServerAction<EraseApplication>,
+) -> impl IntoView {
     let s = d.summary.clone();
     let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
     let covered = d.dates_covered.clone().map(|(a, b)| format!("{a} – {b}")).unwrap_or_else(|| "—".into());
@@ -90,7 +99,10 @@ fn Detail(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl
             </section>
             <DecisionPanel d=d.clone() decide/>
         </div>
-        {s.status.is_finished().then(|| view! { <AnalysisPanel import_id=s.import_id/> })}
+        {s.erased_at.map(|at| view! {
+            <p class="notice" role="status" data-testid="erased">{format!("The imported data was erased on request on {}. The decision history and the audit trail remain.", format_instant(at))}</p>
+        })}
+        {(s.status.is_finished() && s.erased_at.is_none()).then(|| view! { <AnalysisPanel import_id=s.import_id/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
@@ -100,6 +112,27 @@ fn Detail(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl
         <section class="card" data-testid="accounts">
             <h2>"Accounts"</h2>
             {d.accounts.iter().cloned().map(|a| view! { <Account import_id=s.import_id a/> }).collect_view()}
+        </section>
+        {(d.can_erase && s.erased_at.is_none() && s.status.is_finished()).then(|| view! { <ErasePanel import_id=s.import_id erase/> })}
+    }
+}
+
+#[component]
+fn ErasePanel(import_id: i64, erase: ServerAction<EraseApplication>) -> impl IntoView {
+    let error = last_error(erase.value());
+    view! {
+        <section class="card">
+            <h2>"Erase imported data"</h2>
+            <p>"On the applicant's request, delete the owners, accounts and transactions of this application. The decision history and the audit trail stay. This cannot be undone."</p>
+            <ActionForm action=erase>
+                <input type="hidden" name="import_id" value=import_id.to_string()/>
+                <div class="check">
+                    <input id="confirm-erase" type="checkbox" name="confirm" value="erase"/>
+                    <label for="confirm-erase">"I understand that the imported data will be deleted"</label>
+                </div>
+                <p class="field-error" role="alert">{move || field_error(error, "confirm").get().or_else(|| form_error(error).get().filter(|_| field_error(error, "confirm").get().is_none()))}</p>
+                <button type="submit" class="danger">"Erase imported data"</button>
+            </ActionForm>
         </section>
     }
 }

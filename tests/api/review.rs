@@ -465,3 +465,42 @@ async fn two_admins_demoting_each_other_cannot_leave_the_organisation_without_an
             .unwrap();
     assert_eq!(admins, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_erases_imported_data_on_request_and_the_trail_remains() {
+    let app = spawn_app().await;
+    let (admin, org, import_id) = decided_setup(&app, "erase@example.com").await;
+    assert!(ok(&decide(&app, &admin, import_id, "approve", "ok").await));
+    let id = import_id.to_string();
+    let reviewer = app.member(org, "rev@erase.example", Role::Reviewer).await;
+    let (_, _, stranger) = app.business("other@erase.example").await;
+    let erase = |c: &reqwest::Client, confirm: &'static str| {
+        let form = vec![("import_id", id.clone()), ("confirm", confirm.to_string())];
+        let (c, url) = (c.clone(), app.url("/api/applications/erase"));
+        async move { c.post(url).form(&form).send().await.unwrap() }
+    };
+    assert_eq!(app_error(erase(&reviewer, "erase").await).await, AppError::Forbidden);
+    assert_eq!(app_error(erase(&stranger, "erase").await).await, AppError::NotFound);
+    assert!(app_error(erase(&admin, "").await).await.field("confirm").is_some(), "confirmation is required");
+    assert!(app.count("import_transaction").await > 0);
+
+    assert!(ok(&erase(&admin, "erase").await));
+    assert_eq!(app.count("import_transaction").await, 0);
+    assert_eq!(app.count("import_account").await, 0);
+    assert_eq!(app.count("import_owner").await, 0);
+    let (names, erased, decision): (String, Option<i64>, String) =
+        sqlx::query_as("SELECT owner_names, erased_at, decision FROM import WHERE import_id = $1")
+            .bind(import_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((names.as_str(), erased.is_some(), decision.as_str()), ("", true, "approved"));
+    assert_eq!(app.count("decision").await, 1, "the decision history stays");
+    let (erasures,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_event WHERE action = 'data_erased'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(erasures, 1);
+    let page = admin.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("erased on request") && !page.contains("Jan Kowalski"));
+}

@@ -29,7 +29,7 @@ pub async fn progress(
 pub const SUMMARY_COLUMNS: &str =
     "import_id, target_id, owner_external_id, owner_names, months_requested, status, progress,
     step, error_code, error_message, attempts, owners_count, accounts_count, transactions_count, decision, created_at,
-    started_at, finished_at";
+    started_at, finished_at, erased_at";
 
 pub fn summary_row(r: &AnyRow, target_name: &(dyn Fn(&str) -> String + Send + Sync)) -> ServerResult<ImportSummary> {
     let target_id: String = r.try_get("target_id")?;
@@ -53,6 +53,7 @@ pub fn summary_row(r: &AnyRow, target_name: &(dyn Fn(&str) -> String + Send + Sy
         created_at: r.try_get("created_at")?,
         started_at: r.try_get("started_at")?,
         finished_at: r.try_get("finished_at")?,
+        erased_at: r.try_get("erased_at")?,
     })
 }
 
