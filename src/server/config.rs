@@ -21,6 +21,8 @@ pub struct Settings {
     pub disabled_targets: Vec<String>,
     /// Requests one IP address may make to the widget endpoints per minute.
     pub widget_requests_per_minute: u32,
+    /// New sign-in sessions one Client ID may start per minute, across all addresses.
+    pub signins_per_client_per_minute: u32,
 }
 
 /// Timings of the import worker; tests shorten them.
@@ -72,6 +74,9 @@ impl Settings {
             disabled_targets: var("APP_DISABLED_TARGETS")
                 .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                 .unwrap_or_default(),
+            signins_per_client_per_minute: var("APP_SIGNINS_PER_CLIENT_PER_MINUTE")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(600),
             widget_requests_per_minute: var("APP_WIDGET_REQUESTS_PER_MINUTE")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(300),

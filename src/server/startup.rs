@@ -41,6 +41,10 @@ impl Application {
                 settings.widget_requests_per_minute,
                 std::time::Duration::from_secs(60),
             )),
+            signin_limiter: Arc::new(RateLimiter::new(
+                settings.signins_per_client_per_minute,
+                std::time::Duration::from_secs(60),
+            )),
             settings: Arc::new(settings),
         };
         let router = router(state.clone(), store.clone());

@@ -19,6 +19,8 @@ pub struct AppState {
     /// Wakes idle import workers of this process when an import is queued.
     pub import_queued: Arc<Notify>,
     pub widget_limiter: Arc<super::widget::rate_limit::RateLimiter>,
+    /// New sign-ins per Client ID, whatever address they come from.
+    pub signin_limiter: Arc<super::widget::rate_limit::RateLimiter<String>>,
 }
 
 impl AppState {

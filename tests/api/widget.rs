@@ -262,3 +262,35 @@ async fn a_cancel_while_the_bank_is_answering_wins_and_no_import_is_queued() {
     ));
     assert_eq!(app.count("import").await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_sign_ins_are_limited_per_client_id() {
+    let app = spawn_app_with(|s| s.signins_per_client_per_minute = 3).await;
+    let (client_id, _, _) = app.business("limited@example.com").await;
+    for _ in 0..3 {
+        app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap();
+    }
+    let err = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap_err();
+    assert_eq!(err.code, WidgetErrorCode::ServiceTemporarilyUnavailable);
+    // Another business is not affected.
+    let (other, _, _) = app.business("unlimited@example.com").await;
+    assert!(app.widget_start(&WidgetRun::new(&other, "test")).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widget_requests_are_limited_per_address() {
+    let app = spawn_app_with(|s| s.widget_requests_per_minute = 5).await;
+    let (client_id, _, _) = app.business("ip-limit@example.com").await;
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(
+            app.get(&format!("/embed/signin?client_id={client_id}&origin=http://localhost:3100"))
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&statuses[..5], &[200; 5]);
+    assert_eq!(&statuses[5..], &[429, 429]);
+    assert_eq!(app.get("/login").await.status(), 200, "portal pages are not limited");
+}

@@ -1,5 +1,6 @@
-//! A per-IP fixed-window limit on the public widget endpoints, so one client cannot hammer the bank
-//! connectors or guess session ids. In-process: each instance limits what reaches it.
+//! Fixed-window limits on the public widget endpoints: per IP address (all widget requests) and per Client ID
+//! (new sign-ins), so neither one visitor nor one embedding site can hammer the bank connectors or guess
+//! session ids. In-process: each instance limits what reaches it.
 
 use crate::server::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -7,27 +8,28 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     window: Duration,
     max_per_window: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    windows: Mutex<HashMap<K, (Instant, u32)>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(max_per_window: u32, window: Duration) -> Self {
         Self { window, max_per_window, windows: Mutex::new(HashMap::new()) }
     }
 
-    pub fn allow(&self, ip: IpAddr, now: Instant) -> bool {
+    pub fn allow(&self, key: K, now: Instant) -> bool {
         let mut map = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 100_000 {
             map.retain(|_, (start, _)| now.duration_since(*start) < self.window);
         }
-        let entry = map.entry(ip).or_insert((now, 0));
+        let entry = map.entry(key).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
@@ -56,7 +58,7 @@ mod tests {
 
     #[test]
     fn an_address_is_refused_after_the_window_budget() {
-        let limiter = RateLimiter::new(3, Duration::from_secs(60));
+        let limiter: RateLimiter = RateLimiter::new(3, Duration::from_secs(60));
         let ip: std::net::IpAddr = "203.0.113.9".parse().unwrap();
         let now = Instant::now();
         assert!((0..3).all(|_| limiter.allow(ip, now)));

@@ -146,6 +146,11 @@ fn new_session_id() -> String {
 }
 
 pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String, WidgetError> {
+    if !state.signin_limiter.allow(embed.organisation.client_id.to_string(), std::time::Instant::now()) {
+        tracing::warn!(organisation_id = embed.organisation.organisation_id, "sign-in rate limit reached");
+        return Err(WidgetError::new(WidgetErrorCode::ServiceTemporarilyUnavailable, embed.locale)
+            .with_detail("too many new sign-ins for this Client ID; try again in a minute"));
+    }
     if !banks(state, embed).iter().any(|b| b.id.as_str() == bank) {
         return Err(invalid(embed.locale, format!("bank \"{bank}\" is not available")));
     }
