@@ -7,6 +7,7 @@ pub mod client_id;
 pub mod company_name;
 pub mod email;
 pub mod import;
+pub mod labels;
 pub mod money;
 pub mod password;
 pub mod review;

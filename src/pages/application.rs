@@ -321,7 +321,7 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
                                                         <td class=format!("num {sign}")>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
                                                         <td>{t.title}</td>
                                                         <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
-                                                        <td>{t.kind}</td>
+                                                        <td>{t.kind.clone()}<br/><small class="muted">{crate::domain::labels::labels_for(&t.kind, t.amount_minor).join(" · ")}</small></td>
                                                         <td class="num">{t.balance_after_minor.map(display_minor).unwrap_or_default()}</td>
                                                         <td>{t.status}</td>
                                                     </tr> }

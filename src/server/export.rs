@@ -200,7 +200,7 @@ struct TransactionJson<'a> {
     party_iban: Option<&'a str>,
     kind: &'a str,
     status: &'a str,
-    labels: [&'a str; 0],
+    labels: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -270,7 +270,7 @@ impl AsyncChunk for JsonChunks<'_> {
                 party_iban: r.8.as_deref(),
                 kind: &r.9,
                 status: &r.10,
-                labels: [],
+                labels: crate::domain::labels::labels_for(&r.9, r.3),
             };
             out.push_str(&serde_json::to_string(&t)?);
         }

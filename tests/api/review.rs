@@ -277,6 +277,9 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
     assert_eq!(json["import"]["monthsRequested"], 12);
     assert_eq!(json["owners"][0]["name"], "Jan Kowalski");
     assert_eq!(json["decisions"][0]["to"], "approved");
+    let first_account = json["accounts"][0]["transactions"].as_array().unwrap();
+    let salary = first_account.iter().find(|t| t["kind"] == "WYNAGRODZENIE").expect("a salary in 12 months");
+    assert_eq!(salary["labels"], serde_json::json!(["salary", "inflow"]));
 
     // Compare with the bank itself, page by page, for the same window.
     let connector = app.state.catalog.get("demo-pl").unwrap();
