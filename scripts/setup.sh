@@ -18,16 +18,17 @@ fi
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
+# Tools are installed with cargo's own defaults: not into the project's target dir, not with its RUSTFLAGS.
 WBG=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG" ]; then
   echo "setup: installing wasm-bindgen-cli $WBG (about 3 minutes)"
   # No --locked: one of its locked dependencies is missing from the registry.
-  cargo install wasm-bindgen-cli --version "$WBG" --force
+  env -u CARGO_TARGET_DIR -u RUSTFLAGS cargo install wasm-bindgen-cli --version "$WBG" --force
 fi
 if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos 0.3.10" ]; then
   echo "setup: installing cargo-leptos 0.3.10 (about 10 minutes, once)"
   # 0.3.11 does not build on rustc 1.95; --debug halves the install time and works the same.
-  cargo install cargo-leptos --locked --version 0.3.10 --debug --force
+  env -u CARGO_TARGET_DIR -u RUSTFLAGS cargo install cargo-leptos --locked --version 0.3.10 --debug --force
 fi
 
 if [ ! -x end2end/node_modules/.bin/playwright ] || [ ! -x end2end/node_modules/.bin/wasm-opt ]; then
