@@ -26,6 +26,8 @@ pub struct ApplicationDetail {
     pub decisions: Vec<DecisionEntry>,
     pub can_decide: bool,
     pub can_erase: bool,
+    /// The newest transactions of each account (same order as `accounts`), so the page renders them at once.
+    pub first_pages: Vec<TransactionPage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,9 +114,20 @@ pub async fn get_application(import_id: i64) -> AppResult<ApplicationDetail> {
             created_at: d.created_at,
         })
         .collect();
+    let accounts = imports::accounts(&state.db, import_id).await?;
+    let mut first_pages = Vec::with_capacity(accounts.len());
+    for account in &accounts {
+        let filter = crate::domain::review::TransactionFilter::default();
+        let mut rows =
+            review::transactions(&state.db, account.account_id, &filter, TRANSACTIONS_PER_PAGE + 1, 0).await?;
+        let has_next = rows.len() as i64 > TRANSACTIONS_PER_PAGE;
+        rows.truncate(TRANSACTIONS_PER_PAGE as usize);
+        first_pages.push(TransactionPage { rows, page: 0, has_next });
+    }
     Ok(ApplicationDetail {
         owners: imports::owners(&state.db, import_id).await?,
-        accounts: imports::accounts(&state.db, import_id).await?,
+        accounts,
+        first_pages,
         dates_covered: review::dates_covered(&state.db, import_id).await?,
         decisions,
         can_decide: user.role.can_decide(),

@@ -1,13 +1,11 @@
 //! The analysis panel of an application: flags first, then the charts and tables behind them.
 
-use crate::api::applications::get_analysis;
 use crate::domain::analysis::{Analysis, MonthFlow};
 use crate::domain::money::display_minor;
 use leptos::prelude::*;
 
 #[component]
-pub fn AnalysisPanel(import_id: i64) -> impl IntoView {
-    let analysis = Resource::new(move || import_id, get_analysis);
+pub fn AnalysisPanel(analysis: Resource<Result<Analysis, crate::error::AppError>>) -> impl IntoView {
     view! {
         <section class="card" data-testid="analysis">
             <h2>"Analysis"</h2>

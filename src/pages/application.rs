@@ -2,13 +2,15 @@
 //! panel with its history, and exports.
 
 use crate::api::applications::{
-    get_application, list_transactions, ApplicationDetail, DecideApplication, EraseApplication,
+    get_analysis, get_application, list_transactions, ApplicationDetail, DecideApplication, EraseApplication,
+    TransactionPage,
 };
 use crate::components::analysis::AnalysisPanel;
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
 use crate::domain::application::{AccountView, OwnerView};
 use crate::domain::money::display_minor;
+use crate::error::AppError;
 use crate::pages::auth::{field_error, form_error, last_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,6 +28,10 @@ pub fn ApplicationPage() -> impl IntoView {
         move || (import_id(), tick.get(), decide.version().get(), erase.version().get()),
         |(id, _, _, _)| get_application(id),
     );
+    // Created here, not inside the detail's Suspense: resources created in a Suspense's children can stall a
+    // streamed SSR response.
+    let analysis =
+        Resource::new(move || (import_id(), tick.get(), erase.version().get()), |(id, _, _)| get_analysis(id));
     let running = RwSignal::new(false);
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
@@ -48,7 +54,7 @@ pub fn ApplicationPage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             running.set(!d.summary.status.is_finished());
-                            view! { <Detail d decide erase/> }.into_any()
+                            view! { <Detail d decide erase analysis/> }.into_any()
                         }
                         Err(e) => view! {
                             <h1>"Application not available"</h1>
@@ -66,6 +72,7 @@ fn Detail(
     d: ApplicationDetail,
     decide: ServerAction<DecideApplication>,
     erase: ServerAction<EraseApplication>,
+    analysis: Resource<Result<crate::domain::analysis::Analysis, AppError>>,
 ) -> impl IntoView {
     let s = d.summary.clone();
     let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
@@ -102,7 +109,7 @@ fn Detail(
         {s.erased_at.map(|at| view! {
             <p class="notice" role="status" data-testid="erased">{format!("The imported data was erased on request on {}. The decision history and the audit trail remain.", format_instant(at))}</p>
         })}
-        {(s.status.is_finished() && s.erased_at.is_none()).then(|| view! { <AnalysisPanel import_id=s.import_id/> })}
+        {(s.status.is_finished() && s.erased_at.is_none()).then(|| view! { <AnalysisPanel analysis/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
@@ -111,7 +118,7 @@ fn Detail(
         </section>
         <section class="card" data-testid="accounts">
             <h2>"Accounts"</h2>
-            {d.accounts.iter().cloned().map(|a| view! { <Account import_id=s.import_id a/> }).collect_view()}
+            {d.accounts.iter().cloned().zip(d.first_pages.iter().cloned()).map(|(a, first)| view! { <Account import_id=s.import_id a first/> }).collect_view()}
         </section>
         {(d.can_erase && s.erased_at.is_none() && s.status.is_finished()).then(|| view! { <ErasePanel import_id=s.import_id erase/> })}
     }
@@ -235,10 +242,9 @@ struct Applied {
 }
 
 #[component]
-fn Account(import_id: i64, a: AccountView) -> impl IntoView {
+fn Account(import_id: i64, a: AccountView, first: TransactionPage) -> impl IntoView {
     let account_id = a.account_id;
     let page = RwSignal::new(0i64);
-    let applied = RwSignal::new(Applied::default());
     let (text, from, to, min, max, sort) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -247,11 +253,15 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
-    let rows = Resource::new(
-        move || (page.get(), applied.get()),
-        move |(p, f)| {
+    // The first page comes with the application; later pages and filters are fetched from the browser into
+    // plain signals (no resource is created inside the page's Suspense, which can stall streamed SSR).
+    let rows = RwSignal::new(Ok::<TransactionPage, AppError>(first));
+    let loading = RwSignal::new(false);
+    let fetch = move |p: i64, f: Applied| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
             let opt = |s: String| (!s.trim().is_empty()).then_some(s);
-            list_transactions(
+            let result = list_transactions(
                 import_id,
                 account_id,
                 p,
@@ -262,8 +272,20 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
                 opt(f.text),
                 opt(f.sort),
             )
-        },
-    );
+            .await;
+            rows.set(result);
+            page.set(p);
+            loading.set(false);
+        });
+    };
+    let applied = move || Applied {
+        text: text.get(),
+        from: from.get(),
+        to: to.get(),
+        min: min.get(),
+        max: max.get(),
+        sort: sort.get(),
+    };
     let currency = a.currency.clone();
     let owners = a.owners.iter().map(|o| format!("{} ({})", o.name, o.kind)).collect::<Vec<_>>().join(", ");
     let id = |f: &str| format!("{f}-{account_id}");
@@ -280,8 +302,7 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
             </dl>
             <form class="filters" on:submit=move |ev| {
                 ev.prevent_default();
-                page.set(0);
-                applied.set(Applied { text: text.get(), from: from.get(), to: to.get(), min: min.get(), max: max.get(), sort: sort.get() });
+                fetch(0, applied());
             }>
                 <div class="field grow"><label for=id("text")>"Text"</label><input id=id("text") type="search" bind:value=text/></div>
                 <div class="field"><label for=id("from")>"From"</label><input id=id("from") type="date" bind:value=from/></div>
@@ -298,50 +319,48 @@ fn Account(import_id: i64, a: AccountView) -> impl IntoView {
                 </div>
                 <div class="field actions-end"><button type="submit">"Filter"</button></div>
             </form>
-            <Transition fallback=|| view! { <p>"Loading transactions…"</p> }>
-                {move || {
-                    let currency = currency.clone();
-                    Suspend::new(async move {
-                        match rows.await {
-                            Ok(p) => {
-                                let has_next = p.has_next;
-                                let empty = p.rows.is_empty();
-                                view! {
-                                    <div class="table-wrap">
-                                        <table data-testid="transactions">
-                                            <thead><tr>
-                                                <th>"Date"</th><th class="num">"Amount"</th><th>"Title"</th><th>"Party"</th>
-                                                <th>"Kind"</th><th class="num">"Balance after"</th><th>"Status"</th>
-                                            </tr></thead>
-                                            <tbody>
-                                                {p.rows.into_iter().map(|t| {
-                                                    let sign = if t.amount_minor < 0 { "amount neg" } else { "amount pos" };
-                                                    view! { <tr>
-                                                        <td>{t.transaction_on}</td>
-                                                        <td class=format!("num {sign}")>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
-                                                        <td>{t.title}</td>
-                                                        <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
-                                                        <td>{t.kind.clone()}<br/><small class="muted">{crate::domain::labels::labels_for(&t.kind, t.amount_minor).join(" · ")}</small></td>
-                                                        <td class="num">{t.balance_after_minor.map(display_minor).unwrap_or_default()}</td>
-                                                        <td>{t.status}</td>
-                                                    </tr> }
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                    {empty.then(|| view! { <p class="muted">"No transactions match these filters."</p> })}
-                                    <div class="pager">
-                                        <button type="button" class="secondary" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
-                                        <span>{move || format!("Page {}", page.get() + 1)}</span>
-                                        <button type="button" class="secondary" disabled=!has_next on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
-                                    </div>
-                                }.into_any()
-                            }
-                            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            {move || {
+                let currency = currency.clone();
+                match rows.get() {
+                    Ok(p) => {
+                        let has_next = p.has_next;
+                        let empty = p.rows.is_empty();
+                        view! {
+                            <div class="table-wrap" aria-busy=move || loading.get().to_string()>
+                                <table data-testid="transactions">
+                                    <thead><tr>
+                                        <th>"Date"</th><th class="num">"Amount"</th><th>"Title"</th><th>"Party"</th>
+                                        <th>"Kind"</th><th class="num">"Balance after"</th><th>"Status"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.rows.into_iter().map(|t| {
+                                            let sign = if t.amount_minor < 0 { "amount neg" } else { "amount pos" };
+                                            view! { <tr>
+                                                <td>{t.transaction_on}</td>
+                                                <td class=format!("num {sign}")>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
+                                                <td>{t.title}</td>
+                                                <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
+                                                <td>{t.kind.clone()}<br/><small class="muted">{crate::domain::labels::labels_for(&t.kind, t.amount_minor).join(" · ")}</small></td>
+                                                <td class="num">{t.balance_after_minor.map(display_minor).unwrap_or_default()}</td>
+                                                <td>{t.status}</td>
+                                            </tr> }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {empty.then(|| view! { <p class="muted">"No transactions match these filters."</p> })}
+                            <div class="pager">
+                                <button type="button" class="secondary" disabled=move || page.get() == 0 || loading.get()
+                                    on:click=move |_| fetch(page.get_untracked() - 1, applied())>"Newer"</button>
+                                <span>{move || format!("Page {}", page.get() + 1)}</span>
+                                <button type="button" class="secondary" disabled=move || !has_next || loading.get()
+                                    on:click=move |_| fetch(page.get_untracked() + 1, applied())>"Older"</button>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            }}
         </article>
     }
 }

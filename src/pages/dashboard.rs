@@ -10,7 +10,11 @@ use leptos_router::components::Redirect;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    // Every resource is created here, at the top of the page: resources created inside a Suspense's children
+    // can leave a streamed SSR response hanging.
     let data = Resource::new(|| (), |_| get_dashboard());
+    let counts = Resource::new(|| (), |_| get_counts());
+    let imports = Resource::new(|| (), |_| list_latest_imports());
     view! {
         <Title text="Dashboard — Insight"/>
         <PortalPage>
@@ -24,8 +28,8 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p>"Put this in the SignIn Widget snippet on your website."</p>
                                 <code class="client-id" data-testid="client-id">{d.client_id.to_string()}</code>
                             </section>
-                            <Counts/>
-                            <LatestImports/>
+                            <Counts counts/>
+                            <LatestImports imports/>
                             <p class="muted">"Signed in as "{d.email.clone()}" ("{d.role.to_string()}")."</p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
@@ -38,8 +42,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Counts() -> impl IntoView {
-    let counts = Resource::new(|| (), |_| get_counts());
+fn Counts(counts: Resource<Result<crate::api::applications::Counts, AppError>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Applications at a glance"</h2>
@@ -67,8 +70,7 @@ fn Counts() -> impl IntoView {
 }
 
 #[component]
-fn LatestImports() -> impl IntoView {
-    let imports = Resource::new(|| (), |_| list_latest_imports());
+fn LatestImports(imports: Resource<Result<Vec<ImportSummary>, AppError>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Latest applications"</h2>
