@@ -118,11 +118,7 @@ pub async fn get_application(import_id: i64) -> AppResult<ApplicationDetail> {
     let mut first_pages = Vec::with_capacity(accounts.len());
     for account in &accounts {
         let filter = crate::domain::review::TransactionFilter::default();
-        let mut rows =
-            review::transactions(&state.db, account.account_id, &filter, TRANSACTIONS_PER_PAGE + 1, 0).await?;
-        let has_next = rows.len() as i64 > TRANSACTIONS_PER_PAGE;
-        rows.truncate(TRANSACTIONS_PER_PAGE as usize);
-        first_pages.push(TransactionPage { rows, page: 0, has_next });
+        first_pages.push(transaction_page(&state.db, account.account_id, &filter, 0).await?);
     }
     Ok(ApplicationDetail {
         owners: imports::owners(&state.db, import_id).await?,
@@ -150,7 +146,7 @@ pub async fn list_transactions(
 ) -> AppResult<TransactionPage> {
     use crate::domain::review::{parse_amount, TransactionFilter, TransactionSort};
     use crate::error::{AppError, FieldErrors};
-    use crate::server::{auth, db::imports, db::review, state::AppState};
+    use crate::server::{auth, db::imports, state::AppState};
     let user = auth::require_user().await?;
     let state = AppState::from_context()?;
     // The account must belong to an import of the caller's organisation.
@@ -182,10 +178,20 @@ pub async fn list_transactions(
         text: present(text).map(|t| t.chars().take(200).collect()),
         sort: TransactionSort::parse(&sort.unwrap_or_default()),
     };
-    let page = page.clamp(0, 100_000);
+    Ok(transaction_page(&state.db, account_id, &filter, page.clamp(0, 100_000)).await?)
+}
+
+/// One page of an account's transactions under `filter`, fetching one row more to know if another page follows.
+#[cfg(feature = "ssr")]
+async fn transaction_page(
+    db: &crate::server::db::Db,
+    account_id: i64,
+    filter: &crate::domain::review::TransactionFilter,
+    page: i64,
+) -> Result<TransactionPage, crate::server::error::ServerError> {
+    let offset = page * TRANSACTIONS_PER_PAGE;
     let mut rows =
-        review::transactions(&state.db, account_id, &filter, TRANSACTIONS_PER_PAGE + 1, page * TRANSACTIONS_PER_PAGE)
-            .await?;
+        crate::server::db::review::transactions(db, account_id, filter, TRANSACTIONS_PER_PAGE + 1, offset).await?;
     let has_next = rows.len() as i64 > TRANSACTIONS_PER_PAGE;
     rows.truncate(TRANSACTIONS_PER_PAGE as usize);
     Ok(TransactionPage { rows, page, has_next })

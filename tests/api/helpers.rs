@@ -64,7 +64,9 @@ async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
 }
 
 pub fn client() -> Client {
-    // A stuck request fails its test instead of hanging the whole run.
+    // A stuck request fails its test instead of hanging the whole run. With two test servers running side by
+    // side in one process (each on its own Tokio runtime), a dashboard response occasionally never finished
+    // streaming; the suite therefore runs one test at a time (scripts/test.sh), as a server runs in production.
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
