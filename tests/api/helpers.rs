@@ -239,6 +239,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The id of an import's first stored account.
+    pub async fn first_account(&self, import_id: i64) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+            .bind(import_id)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap();
+        id
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) =
             sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db.pool).await.expect("count");

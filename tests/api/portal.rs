@@ -34,12 +34,7 @@ async fn another_organisation_cannot_see_an_application_its_transactions_or_its_
     let (client_id, _, owner) = app.business("owner@alpha.example").await;
     let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
     app.run_imports().await;
-    let (account_id,): (i64,) =
-        sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
-            .bind(import_id)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let account_id = app.first_account(import_id).await;
     let id = import_id.to_string();
     let account = account_id.to_string();
 
@@ -85,12 +80,7 @@ async fn the_application_page_pages_transactions_fifty_at_a_time() {
     let (client_id, _, owner) = app.business("pages@example.com").await;
     let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
     app.run_imports().await;
-    let (account_id,): (i64,) =
-        sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
-            .bind(import_id)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let account_id = app.first_account(import_id).await;
     let fetch = |page: &'static str| {
         let form =
             [("import_id", import_id.to_string()), ("account_id", account_id.to_string()), ("page", page.to_string())];

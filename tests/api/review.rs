@@ -174,11 +174,7 @@ async fn another_organisation_gets_not_found_for_every_application_url_export_an
     let app = spawn_app().await;
     let (owner, _, import_id) = decided_setup(&app, "own@alpha.example").await;
     let id = import_id.to_string();
-    let (account,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
-        .bind(import_id)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let account = app.first_account(import_id).await;
     let account = account.to_string();
     let (_, _, stranger) = app.business("admin@beta.example").await;
     let server_fns: Vec<(&str, Vec<(&str, &str)>)> = vec![
@@ -356,11 +352,7 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
 async fn transactions_filter_by_text_amount_and_date() {
     let app = spawn_app().await;
     let (owner, _, import_id) = decided_setup(&app, "filters@example.com").await;
-    let (account,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
-        .bind(import_id)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let account = app.first_account(import_id).await;
     let fetch = |extra: Vec<(&'static str, &'static str)>| {
         let mut form =
             vec![("import_id", import_id.to_string()), ("account_id", account.to_string()), ("page", "0".to_string())];
