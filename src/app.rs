@@ -1,19 +1,15 @@
 //! The HTML shell and the route table.
 
-use crate::pages::{
-    application::ApplicationPage,
-    applications::ApplicationsPage,
+use crate::account::ui::{
     audit::AuditPage,
     auth::{LoginPage, LogoutPage, RegisterPage},
-    banks::BanksPage,
-    dashboard::DashboardPage,
-    embed_signin::EmbedSigninPage,
-    home::HomePage,
-    not_found::NotFoundPage,
     settings::SettingsPage,
     team::{InvitePage, TeamPage},
-    widget_settings::WidgetSettingsPage,
 };
+use crate::banks::ui::BanksPage;
+use crate::components::{home::HomePage, not_found::NotFoundPage};
+use crate::review::ui::{dashboard::DashboardPage, detail::ApplicationPage, queue::ApplicationsPage};
+use crate::widget::ui::{settings::WidgetSettingsPage, signin::EmbedSigninPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};

@@ -1,19 +1,24 @@
 //! Insight: a self-hostable portal for AIS Auto import.
 //!
-//! Shared modules (`app`, `pages`, `components`, `api`, `domain`, `error`) compile for both the server
-//! (`ssr`) and the browser (`hydrate`); everything under `server` is server-only and never reaches wasm.
+//! One folder per feature area (`account`, `widget`, `imports`, `review`, `banks`), each with the same inner
+//! shape: `model` (values, compiled for server and browser), `api` (server functions), `ui` (pages) and the
+//! server-only `server`. Below them `shared` (value types several areas use) and `platform` (server-only
+//! infrastructure); `components` holds view pieces several areas share. See ARCHITECTURE.md.
 
 #![recursion_limit = "256"]
 
-pub mod api;
+pub mod account;
 pub mod app;
+pub mod banks;
 pub mod components;
-pub mod domain;
 pub mod error;
-pub mod pages;
+pub mod imports;
+pub mod review;
+pub mod shared;
+pub mod widget;
 
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod platform;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,7 +1,7 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {
-    use insight::server::{config::Settings, startup::Application, telemetry};
+    use insight::platform::{config::Settings, startup::Application, telemetry};
 
     telemetry::init();
     let run = async {

@@ -5,16 +5,18 @@
 //! floor: same multi-row statements, no bank, no worker) and prints both times and their ratio. With
 //! `DATABASE_URL=postgres://…` it runs against that PostgreSQL database instead.
 
-use insight::domain::widget::{Locale, Months};
-use insight::domain::{ClientId, CompanyName, EmailAddress};
-use insight::server::auth::PasswordHash;
-use insight::server::banks::{AuthStep, BankTransaction, Credentials, DateRange, PageCursor};
-use insight::server::config::Settings;
-use insight::server::db::import_writes::insert_transactions;
-use insight::server::db::signin_sessions::{self, Authorised, NewSigninSession, SigninState};
-use insight::server::db::{organisations, Db};
-use insight::server::jobs::worker::run_pending_jobs;
-use insight::server::startup::Application;
+use insight::account::server::organisations;
+use insight::account::server::password::PasswordHash;
+use insight::banks::server::{AuthStep, BankTransaction, Credentials, DateRange, PageCursor};
+use insight::imports::server::worker::run_pending_jobs;
+use insight::imports::server::writes::insert_transactions;
+use insight::platform::config::Settings;
+use insight::platform::db::Db;
+use insight::platform::startup::Application;
+use insight::shared::Locale;
+use insight::shared::{AccountId, ClientId, CompanyName, EmailAddress, ImportId, OrganisationId};
+use insight::widget::model::embed::Months;
+use insight::widget::server::sessions::{self as signin_sessions, Authorised, NewSigninSession, SigninState};
 use std::time::Instant;
 
 #[tokio::main]
@@ -116,9 +118,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// An import and account row to hang the floor's transactions on, outside the worker.
-async fn floor_account(db: &Db, organisation_id: i64, suffix: &str) -> anyhow::Result<i64> {
+async fn floor_account(db: &Db, organisation_id: OrganisationId, suffix: &str) -> anyhow::Result<AccountId> {
     let now = chrono::Utc::now().timestamp_millis();
-    let (import_id,): (i64,) = sqlx::query_as(
+    let (import_id,): (ImportId,) = sqlx::query_as(
         "INSERT INTO import (organisation_id, signin_session_id, target_id, months_requested, status, run_after,
             created_at, updated_at) VALUES ($1, $2, 'demo-pl', 24, 'succeeded', $3, $3, $3) RETURNING import_id",
     )
@@ -127,7 +129,7 @@ async fn floor_account(db: &Db, organisation_id: i64, suffix: &str) -> anyhow::R
     .bind(now)
     .fetch_one(&db.pool)
     .await?;
-    let (account_id,): (i64,) = sqlx::query_as(
+    let (account_id,): (AccountId,) = sqlx::query_as(
         "INSERT INTO import_account (import_id, position, provider_id, name, iban, currency, balance_minor,
             funds_available_minor, active_since_at_least, owners_json)
          VALUES ($1, 0, 'floor', 'floor', 'PL00', 'PLN', 0, 0, '2024-01-01', '[]') RETURNING import_account_id",

@@ -6,18 +6,23 @@
 //! filtered and sorted). Prints the median of several runs of each and fails when one exceeds the budget.
 //! With `DATABASE_URL=postgres://…` it runs against PostgreSQL.
 
-use insight::domain::review::{
+use insight::account::server::organisations;
+use insight::account::server::password::PasswordHash;
+use insight::banks::server::{AuthStep, Credentials};
+use insight::imports::model::ImportStatus;
+use insight::imports::server::reads;
+use insight::imports::server::worker::run_pending_jobs;
+use insight::platform::config::Settings;
+use insight::platform::db::{Backend, Db};
+use insight::platform::startup::Application;
+use insight::review::model::filter::{
     ApplicationFilter, PageCursor, TransactionFilter, TransactionSort, APPLICATIONS_PER_PAGE,
 };
-use insight::domain::widget::{Locale, Months};
-use insight::domain::{ClientId, CompanyName, EmailAddress};
-use insight::server::auth::PasswordHash;
-use insight::server::banks::{AuthStep, Credentials};
-use insight::server::config::Settings;
-use insight::server::db::signin_sessions::{self, Authorised, NewSigninSession, SigninState};
-use insight::server::db::{imports, organisations, review, Backend, Db};
-use insight::server::jobs::worker::run_pending_jobs;
-use insight::server::startup::Application;
+use insight::review::server::{analysis, decide, search};
+use insight::shared::Locale;
+use insight::shared::{ClientId, CompanyName, EmailAddress, OrganisationId};
+use insight::widget::model::embed::Months;
+use insight::widget::server::sessions::{self as signin_sessions, Authorised, NewSigninSession, SigninState};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -78,9 +83,10 @@ async fn main() -> anyhow::Result<()> {
         anyhow::bail!("the import should be queued");
     };
     run_pending_jobs(&state, "bench").await?;
-    let account = imports::accounts(db, big).await?.first().map(|a| a.account_id).expect("one account");
+    let big = reads::find_in(db, org_id, big).await?.expect("the big import is the organisation's");
+    let big = &big;
+    let account = reads::accounts(db, big).await?.first().map(|a| a.account_id).expect("one account");
 
-    let names = |t: &str| t.to_string();
     let mut slow = Vec::new();
     let mut report = |label: &str, d: Duration| {
         let verdict = if d <= BUDGET { "ok" } else { "SLOW" };
@@ -90,23 +96,13 @@ async fn main() -> anyhow::Result<()> {
         println!("{label:<48} {:>8.2} ms  {verdict}", d.as_secs_f64() * 1000.0);
     };
     let filter = ApplicationFilter::default();
-    report("queue: first page", median(|| review::search(db, org_id, &filter, APPLICATIONS_PER_PAGE, &names)).await?);
-    let by_status =
-        ApplicationFilter { status: Some(insight::domain::import::ImportStatus::Failed), ..Default::default() };
-    report(
-        "queue: status = failed",
-        median(|| review::search(db, org_id, &by_status, APPLICATIONS_PER_PAGE, &names)).await?,
-    );
+    report("queue: first page", median(|| search::search(db, org_id, &filter, APPLICATIONS_PER_PAGE)).await?);
+    let by_status = ApplicationFilter { status: Some(ImportStatus::Failed), ..Default::default() };
+    report("queue: status = failed", median(|| search::search(db, org_id, &by_status, APPLICATIONS_PER_PAGE)).await?);
     let searched = ApplicationFilter { search: Some("nowak".into()), ..Default::default() };
-    report(
-        "queue: search \"nowak\"",
-        median(|| review::search(db, org_id, &searched, APPLICATIONS_PER_PAGE, &names)).await?,
-    );
+    report("queue: search \"nowak\"", median(|| search::search(db, org_id, &searched, APPLICATIONS_PER_PAGE)).await?);
     let by_ref = ApplicationFilter { search: Some("ref-054321".into()), ..Default::default() };
-    report(
-        "queue: search a reference",
-        median(|| review::search(db, org_id, &by_ref, APPLICATIONS_PER_PAGE, &names)).await?,
-    );
+    report("queue: search a reference", median(|| search::search(db, org_id, &by_ref, APPLICATIONS_PER_PAGE)).await?);
     let (c, i): (i64, i64) = sqlx::query_as(
         "SELECT created_at, import_id FROM import WHERE organisation_id = $1 ORDER BY created_at, import_id LIMIT 1 OFFSET 50000",
     )
@@ -117,41 +113,47 @@ async fn main() -> anyhow::Result<()> {
         ApplicationFilter { cursor: Some(PageCursor::After { created_at: c, import_id: i }), ..Default::default() };
     report(
         "queue: page in the middle (keyset)",
-        median(|| review::search(db, org_id, &deep, APPLICATIONS_PER_PAGE, &names)).await?,
+        median(|| search::search(db, org_id, &deep, APPLICATIONS_PER_PAGE)).await?,
     );
-    report("queue: dashboard counts", median(|| review::counts(db, org_id)).await?);
+    report("queue: dashboard counts", median(|| search::counts(db, org_id)).await?);
     report(
         "application: summary, owners, accounts, dates",
         median(|| async {
-            imports::find(db, org_id, big, &names).await?;
-            imports::owners(db, big).await?;
-            imports::accounts(db, big).await?;
-            review::dates_covered(db, big).await?;
-            review::decisions(db, big).await
+            reads::find_in(db, org_id, big.id()).await?;
+            reads::owners(db, big).await?;
+            reads::accounts(db, big).await?;
+            search::dates_covered(db, big).await?;
+            decide::decisions(db, big).await
         })
         .await?,
     );
     report(
         "application: analysis (computed when the import ended)",
-        median(|| insight::server::db::analysis::stored_or_analyse(db, big)).await?,
+        median(|| analysis::stored_or_analyse(db, big)).await?,
     );
     let newest = TransactionFilter::default();
     report(
         "transactions: first page (100,000 rows)",
-        median(|| review::transactions(db, account, &newest, 51, 0)).await?,
+        median(|| search::transactions(db, big, account, &newest, 51, 0)).await?,
     );
-    report("transactions: page 1,000", median(|| review::transactions(db, account, &newest, 51, 50_000)).await?);
+    report("transactions: page 1,000", median(|| search::transactions(db, big, account, &newest, 51, 50_000)).await?);
     let text = TransactionFilter { text: Some("biedronka".into()), ..Default::default() };
-    report("transactions: text filter", median(|| review::transactions(db, account, &text, 51, 0)).await?);
+    report("transactions: text filter", median(|| search::transactions(db, big, account, &text, 51, 0)).await?);
     let largest = TransactionFilter { sort: TransactionSort::LargestFirst, ..Default::default() };
-    report("transactions: largest amounts first", median(|| review::transactions(db, account, &largest, 51, 0)).await?);
+    report(
+        "transactions: largest amounts first",
+        median(|| search::transactions(db, big, account, &largest, 51, 0)).await?,
+    );
     let range = TransactionFilter {
         min_minor: Some(-10_000),
         max_minor: Some(-1_000),
         from: chrono::Utc::now().date_naive().checked_sub_months(chrono::Months::new(3)),
         ..Default::default()
     };
-    report("transactions: amount and date range", median(|| review::transactions(db, account, &range, 51, 0)).await?);
+    report(
+        "transactions: amount and date range",
+        median(|| search::transactions(db, big, account, &range, 51, 0)).await?,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     if slow.is_empty() {
         println!("all within {} ms", BUDGET.as_millis());
@@ -179,7 +181,7 @@ where
     Ok(times[times.len() / 2])
 }
 
-async fn seed_imports(db: &Db, org: i64, suffix: &str) -> anyhow::Result<()> {
+async fn seed_imports(db: &Db, org: OrganisationId, suffix: &str) -> anyhow::Result<()> {
     const COLS: usize = 14;
     const ROWS: usize = 1000;
     let first = ["Jan", "Anna", "Piotr", "Maria", "Tomasz", "Ewa", "Paweł", "Katarzyna"];

@@ -1,4 +1,4 @@
-use crate::api::auth::{get_me, LogOut};
+use crate::account::api::auth::{get_me, LogOut};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 

@@ -1,7 +1,8 @@
-//! Reusable view pieces.
+//! View pieces several areas share, and the pages that belong to no area (the landing page, not found).
 
-pub mod analysis;
 pub mod field;
+pub mod form;
+pub mod home;
 pub mod layout;
-pub mod post_message;
+pub mod not_found;
 pub mod status;

@@ -1,4 +1,4 @@
-use crate::domain::import::ImportStatus;
+use crate::imports::model::ImportStatus;
 use leptos::prelude::*;
 
 /// The import status as its plain word, coloured by outcome.

@@ -199,11 +199,11 @@ async fn a_failed_migration_stops_start_up_with_a_clear_message() {
     }
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/tampered.db", dir.path().display());
-    let (db, _) = insight::server::db::Db::connect(&url).await.expect("first start migrates");
+    let (db, _) = insight::platform::db::Db::connect(&url).await.expect("first start migrates");
     // Someone edited an applied migration: its checksum no longer matches the binary's.
     sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = 1").execute(&db.pool).await.unwrap();
     db.pool.close().await;
-    let err = insight::server::db::Db::connect(&url).await.expect_err("start-up must fail");
+    let err = insight::platform::db::Db::connect(&url).await.expect_err("start-up must fail");
     let message = format!("{err:#}");
     assert!(message.contains("database migration failed"), "{message}");
     assert!(message.contains("modified"), "the cause is named: {message}");

@@ -1,8 +1,9 @@
-use insight::api::widget::{SigninStep, SuccessPayload};
-use insight::domain::widget_error::WidgetError;
 use insight::error::AppError;
-use insight::server::state::AppState;
-use insight::server::{config::Settings, db::Db, startup::Application};
+use insight::platform::state::AppState;
+use insight::platform::{config::Settings, db::Db, startup::Application};
+use insight::shared::{AccountId, ImportId, OrganisationId};
+use insight::widget::model::error::WidgetError;
+use insight::widget::model::flow::{SigninStep, SuccessPayload};
 use leptos::prelude::LeptosOptions;
 use reqwest::{redirect, Client, Response};
 use std::io::Write;
@@ -159,7 +160,7 @@ impl TestApp {
     }
 
     /// Registers a business with a fresh client and returns its Client ID and organisation id.
-    pub async fn business(&self, email: &str) -> (String, i64, Client) {
+    pub async fn business(&self, email: &str) -> (String, OrganisationId, Client) {
         let c = client();
         let r = self
             .post_form_with(
@@ -169,7 +170,7 @@ impl TestApp {
             )
             .await;
         assert!(ok(&r), "registration failed");
-        let (id, org): (String, i64) = sqlx::query_as("SELECT client_id, organisation_id FROM organisation WHERE organisation_id = (SELECT organisation_id FROM app_user WHERE email = $1)")
+        let (id, org): (String, OrganisationId) = sqlx::query_as("SELECT client_id, organisation_id FROM organisation WHERE organisation_id = (SELECT organisation_id FROM app_user WHERE email = $1)")
             .bind(email)
             .fetch_one(&self.db.pool)
             .await
@@ -228,10 +229,10 @@ impl TestApp {
 
     /// Drives the import queue until nothing is due.
     pub async fn run_imports(&self) -> usize {
-        insight::server::jobs::worker::run_pending_jobs(&self.state, "test-worker").await.expect("worker runs")
+        insight::imports::server::worker::run_pending_jobs(&self.state, "test-worker").await.expect("worker runs")
     }
 
-    pub async fn import_row(&self, import_id: i64) -> (String, Option<String>, i64, i64) {
+    pub async fn import_row(&self, import_id: ImportId) -> (String, Option<String>, i64, i64) {
         sqlx::query_as("SELECT status, error_code, transactions_count, accounts_count FROM import WHERE import_id = $1")
             .bind(import_id)
             .fetch_one(&self.db.pool)
@@ -240,12 +241,13 @@ impl TestApp {
     }
 
     /// The id of an import's first stored account.
-    pub async fn first_account(&self, import_id: i64) -> i64 {
-        let (id,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
-            .bind(import_id)
-            .fetch_one(&self.db.pool)
-            .await
-            .unwrap();
+    pub async fn first_account(&self, import_id: ImportId) -> AccountId {
+        let (id,): (AccountId,) =
+            sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+                .bind(import_id)
+                .fetch_one(&self.db.pool)
+                .await
+                .unwrap();
         id
     }
 
@@ -277,9 +279,9 @@ pub fn client_id_in(html: &str) -> Option<String> {
 
 impl TestApp {
     /// Adds a member with `role` to the organisation directly and returns a client signed in as them.
-    pub async fn member(&self, organisation_id: i64, email: &str, role: insight::domain::Role) -> Client {
-        let password = insight::domain::Password::parse_new(PASSWORD.to_string()).unwrap();
-        let hash = insight::server::auth::hash_password(&self.state, password).await.unwrap();
+    pub async fn member(&self, organisation_id: OrganisationId, email: &str, role: insight::shared::Role) -> Client {
+        let password = insight::shared::Password::parse_new(PASSWORD.to_string()).unwrap();
+        let hash = insight::account::server::password::hash_password(&self.state, password).await.unwrap();
         let now = chrono::Utc::now().timestamp_millis();
         sqlx::query(
             "INSERT INTO app_user (organisation_id, email, password_hash, role, created_at, updated_at)

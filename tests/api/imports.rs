@@ -1,9 +1,10 @@
 use crate::helpers::*;
-use insight::server::db::import_queue;
-use insight::server::jobs::worker::{try_execute_task, ExecutionOutcome};
+use insight::imports::server::queue as import_queue;
+use insight::imports::server::worker::{try_execute_task, ExecutionOutcome};
+use insight::shared::ImportId;
 use std::time::Duration;
 
-async fn distinct_transactions(app: &TestApp, import_id: i64) -> (i64, i64) {
+async fn distinct_transactions(app: &TestApp, import_id: ImportId) -> (i64, i64) {
     sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT t.import_account_id || ':' || t.provider_id)
          FROM import_transaction t JOIN import_account a ON a.import_account_id = t.import_account_id
@@ -108,8 +109,8 @@ async fn two_workers_never_run_the_same_job() {
         ids.push(app.widget_sign_in(&run).await.unwrap().import_id.unwrap());
     }
     let (a, b) = tokio::join!(
-        insight::server::jobs::worker::run_pending_jobs(&app.state, "worker-a"),
-        insight::server::jobs::worker::run_pending_jobs(&app.state, "worker-b"),
+        insight::imports::server::worker::run_pending_jobs(&app.state, "worker-a"),
+        insight::imports::server::worker::run_pending_jobs(&app.state, "worker-b"),
     );
     assert_eq!(a.unwrap() + b.unwrap(), 6, "each job ran exactly once");
     for id in ids {
@@ -146,9 +147,9 @@ async fn a_worker_whose_lease_was_taken_over_cannot_write_any_more() {
 async fn with_auto_import_off_a_sign_in_creates_no_import() {
     let app = spawn_app().await;
     let (client_id, org, _) = app.business("off@example.com").await;
-    let mut settings = insight::server::db::widget_config::get(&app.db, org).await.unwrap();
+    let mut settings = insight::widget::server::config_store::get(&app.db, org).await.unwrap();
     settings.auto_import = false;
-    insight::server::db::widget_config::save(&app.db, org, &settings).await.unwrap();
+    insight::widget::server::config_store::save(&app.db, org, &settings).await.unwrap();
     let ok = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap();
     assert_eq!(ok.import_id, None);
     assert_eq!(app.count("import").await, 0);

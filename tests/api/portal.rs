@@ -88,7 +88,7 @@ async fn the_application_page_pages_transactions_fifty_at_a_time() {
         let url = app.url("/api/applications/transactions");
         async move {
             let body = owner.post(url).form(&form).send().await.unwrap().text().await.unwrap();
-            serde_json::from_str::<insight::api::applications::TransactionPage>(&body).unwrap()
+            serde_json::from_str::<insight::review::model::views::TransactionPage>(&body).unwrap()
         }
     };
     let first = fetch("0").await;
@@ -97,4 +97,16 @@ async fn the_application_page_pages_transactions_fifty_at_a_time() {
     assert!(first.has_next);
     assert!(first.rows[0].transaction_on >= first.rows[49].transaction_on, "newest first");
     assert!(first.rows[49].transaction_on >= second.rows[0].transaction_on, "pages continue in order");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owned_import_is_only_ever_found_within_its_own_organisation() {
+    use insight::imports::server::reads;
+    let app = spawn_app().await;
+    let (client_id, own_org, _) = app.business("owned-a@example.com").await;
+    let (_, other_org, _) = app.business("owned-b@example.com").await;
+    let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    let owned = reads::find_in(&app.db, own_org, import_id).await.unwrap().expect("its own organisation finds it");
+    assert_eq!((owned.id(), owned.organisation_id()), (import_id, own_org));
+    assert!(reads::find_in(&app.db, other_org, import_id).await.unwrap().is_none(), "another organisation cannot");
 }

@@ -1,10 +1,10 @@
 use crate::helpers::*;
-use insight::domain::Role;
+use insight::banks::server::{AuthStep, Credentials, DateRange, PageCursor};
 use insight::error::AppError;
-use insight::server::banks::{AuthStep, Credentials, DateRange, PageCursor};
+use insight::shared::{ImportId, OrganisationId, Role, UserId};
 
 /// A finished import of the `test` login for a new business; returns (admin client, org id, import id).
-async fn decided_setup(app: &TestApp, email: &str) -> (reqwest::Client, i64, i64) {
+async fn decided_setup(app: &TestApp, email: &str) -> (reqwest::Client, OrganisationId, ImportId) {
     let (client_id, org, admin) = app.business(email).await;
     let mut run = WidgetRun::new(&client_id, "test");
     run.owner = Some("loan-77");
@@ -13,7 +13,13 @@ async fn decided_setup(app: &TestApp, email: &str) -> (reqwest::Client, i64, i64
     (admin, org, import_id)
 }
 
-async fn decide(app: &TestApp, c: &reqwest::Client, import_id: i64, decision: &str, note: &str) -> reqwest::Response {
+async fn decide(
+    app: &TestApp,
+    c: &reqwest::Client,
+    import_id: ImportId,
+    decision: &str,
+    note: &str,
+) -> reqwest::Response {
     app.post_form_with(
         c,
         "/api/applications/decide",
@@ -112,7 +118,7 @@ async fn an_invite_link_lets_a_colleague_join_once_with_the_given_role() {
     assert!(ok(&app
         .post_form_with(&joiner, "/api/team/invite/accept", &[("token", &token), ("password", PASSWORD)])
         .await));
-    let (role, member_org): (String, i64) =
+    let (role, member_org): (String, OrganisationId) =
         sqlx::query_as("SELECT role, organisation_id FROM app_user WHERE email = 'joiner@example.com'")
             .fetch_one(&app.db.pool)
             .await
@@ -224,7 +230,7 @@ async fn the_queue_searches_filters_and_pages_without_gaps() {
         let url = app.url("/api/applications/search");
         async move {
             let body = admin.post(url).form(&[("query", q)]).send().await.unwrap().text().await.unwrap();
-            serde_json::from_str::<insight::api::applications::ApplicationsPage>(&body).unwrap()
+            serde_json::from_str::<insight::review::model::views::ApplicationsPage>(&body).unwrap()
         }
     };
     let first = search("").await;
@@ -239,10 +245,10 @@ async fn the_queue_searches_filters_and_pages_without_gaps() {
         .text()
         .await
         .unwrap();
-    let second: insight::api::applications::ApplicationsPage = serde_json::from_str(&body).unwrap();
+    let second: insight::review::model::views::ApplicationsPage = serde_json::from_str(&body).unwrap();
     assert_eq!(second.rows.len(), 5);
     assert!(second.next_query.is_none() && second.previous_query.is_some());
-    let mut seen: Vec<i64> = first.rows.iter().chain(second.rows.iter()).map(|r| r.import_id).collect();
+    let mut seen: Vec<ImportId> = first.rows.iter().chain(second.rows.iter()).map(|r| r.import_id).collect();
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 30, "pages neither overlap nor leave gaps");
@@ -268,7 +274,7 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
         .json()
         .await
         .unwrap();
-    assert_eq!(json["import"]["id"], import_id);
+    assert_eq!(json["import"]["id"], import_id.get());
     assert_eq!(json["import"]["ownerExternalId"], "loan-77");
     assert_eq!(json["import"]["monthsRequested"], 12);
     assert_eq!(json["owners"][0]["name"], "Jan Kowalski");
@@ -296,7 +302,7 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
     assert_eq!(exported.len(), accounts.len());
     for (bank_account, exported) in accounts.iter().zip(exported) {
         assert_eq!(exported["iban"], bank_account.iban.as_str());
-        assert_eq!(exported["currencyBalance"], insight::domain::money::format_minor(bank_account.balance_minor));
+        assert_eq!(exported["currencyBalance"], insight::shared::money::format_minor(bank_account.balance_minor));
         let mut expected = Vec::new();
         let mut cursor: Option<PageCursor> = None;
         loop {
@@ -305,8 +311,8 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
             for t in &page.transactions {
                 expected.push((
                     t.transaction_on.to_string(),
-                    insight::domain::money::format_minor(t.amount_minor),
-                    insight::domain::money::format_minor(t.balance_after_minor),
+                    insight::shared::money::format_minor(t.amount_minor),
+                    insight::shared::money::format_minor(t.balance_after_minor),
                     t.title.clone(),
                 ));
             }
@@ -361,7 +367,7 @@ async fn transactions_filter_by_text_amount_and_date() {
         let url = app.url("/api/applications/transactions");
         async move { owner.post(url).form(&form).send().await.unwrap() }
     };
-    let page: insight::api::applications::TransactionPage =
+    let page: insight::review::model::views::TransactionPage =
         fetch(vec![("text", "wynagrodzenie")]).await.json().await.unwrap();
     assert!(!page.rows.is_empty());
     assert!(page.rows.iter().all(|t| format!("{} {} {}", t.title, t.party.clone().unwrap_or_default(), t.kind)
@@ -369,7 +375,7 @@ async fn transactions_filter_by_text_amount_and_date() {
         .contains("wynagrodzenie")));
     // Non-ASCII capitals match too, on SQLite as on PostgreSQL.
     for needle in ["żabka", "ŻABKA", "sprzedaż"] {
-        let page: insight::api::applications::TransactionPage =
+        let page: insight::review::model::views::TransactionPage =
             fetch(vec![("text", needle)]).await.json().await.unwrap();
         assert!(!page.rows.is_empty(), "{needle} found nothing");
         let lower = needle.to_lowercase();
@@ -377,7 +383,7 @@ async fn transactions_filter_by_text_amount_and_date() {
             .to_lowercase()
             .contains(&lower)));
     }
-    let page: insight::api::applications::TransactionPage =
+    let page: insight::review::model::views::TransactionPage =
         fetch(vec![("min_amount", "-50"), ("max_amount", "-10.5"), ("sort", "smallest")]).await.json().await.unwrap();
     assert!(page.rows.iter().all(|t| (-5000..=-1050).contains(&t.amount_minor)));
     assert!(page.rows.windows(2).all(|w| w[0].amount_minor <= w[1].amount_minor));
@@ -389,11 +395,11 @@ async fn transactions_filter_by_text_amount_and_date() {
 async fn the_analysis_adds_up_finds_the_salary_and_flags_incomplete_history() {
     let app = spawn_app().await;
     let (owner, org, import_id) = decided_setup(&app, "analysis@example.com").await;
-    let analysis_of = |id: i64| {
+    let analysis_of = |id: ImportId| {
         let (owner, url) = (owner.clone(), app.url("/api/applications/analysis"));
         async move {
             let r = owner.post(url).form(&[("import_id", id.to_string())]).send().await.unwrap();
-            r.json::<insight::domain::analysis::Analysis>().await.unwrap()
+            r.json::<insight::review::model::analysis::Analysis>().await.unwrap()
         }
     };
     let analysis = analysis_of(import_id).await;
@@ -427,14 +433,14 @@ async fn the_analysis_adds_up_finds_the_salary_and_flags_incomplete_history() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_admins_demoting_each_other_cannot_leave_the_organisation_without_an_admin() {
-    use insight::server::db::{team, users};
+    use insight::account::server::{team, users};
     let app = spawn_app().await;
     let (_, org, _) = app.business("first-admin@example.com").await;
     let second = app.member(org, "second-admin@example.com", Role::Admin).await;
     let id_of = |email: &'static str| {
         let pool = app.db.pool.clone();
         async move {
-            let (id,): (i64,) = sqlx::query_as("SELECT app_user_id FROM app_user WHERE email = $1")
+            let (id,): (UserId,) = sqlx::query_as("SELECT app_user_id FROM app_user WHERE email = $1")
                 .bind(email)
                 .fetch_one(&pool)
                 .await

@@ -1,6 +1,6 @@
 use crate::helpers::*;
-use insight::domain::widget_error::WidgetErrorCode;
-use insight::server::widget::signature::sign_session_id;
+use insight::shared::WidgetErrorCode;
+use insight::widget::server::signature::sign_session_id;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_successful_sign_in_returns_a_signed_session_and_queues_the_import() {
@@ -12,7 +12,7 @@ async fn a_successful_sign_in_returns_a_signed_session_and_queues_the_import() {
     assert_eq!(ok.target, "demo-pl");
     assert_eq!(ok.target_name, "Insight Demo Bank");
     assert_eq!(ok.owner_external_id.as_deref(), Some("application-42"));
-    let secret = insight::server::db::organisations::signing_secret(&app.db, org).await.unwrap();
+    let secret = insight::account::server::organisations::signing_secret(&app.db, org).await.unwrap();
     assert_eq!(ok.session_id_signature, sign_session_id(&secret, &ok.session_id));
     let import_id = ok.import_id.expect("auto import is on by default");
     assert_eq!(app.import_row(import_id).await.0, "queued");
@@ -48,7 +48,7 @@ async fn unknown_clients_and_foreign_origins_are_refused_with_their_codes() {
             &[("client_id", &client_id), ("origin", "https://evil.example"), ("bank", "demo-pl")],
         )
         .await;
-    let err: insight::domain::widget_error::WidgetError = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let err: insight::widget::model::error::WidgetError = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     assert_eq!(err.code, WidgetErrorCode::OriginNotAllowed);
     assert_eq!(app.count("signin_session").await, 0);
 }
@@ -238,7 +238,7 @@ async fn no_password_or_one_time_code_reaches_the_database_or_the_logs() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_while_the_bank_is_answering_wins_and_no_import_is_queued() {
-    use insight::server::db::signin_sessions::{self, Authorised, SigninState};
+    use insight::widget::server::sessions::{self as signin_sessions, Authorised, SigninState};
     let app = spawn_app().await;
     let (client_id, _, _) = app.business("race@example.com").await;
     let session = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap();

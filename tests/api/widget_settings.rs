@@ -1,14 +1,14 @@
 use crate::helpers::*;
-use insight::domain::widget::WidgetSettings;
-use insight::domain::Role;
 use insight::error::AppError;
+use insight::shared::{OrganisationId, Role};
+use insight::widget::model::settings::WidgetSettings;
 
 fn form<'a>(months: &'a str, origins: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![("auto_import", "on"), ("months", months), ("locale", "en"), ("country", ""), ("allowed_origins", origins)]
 }
 
-async fn settings_of(app: &TestApp, org: i64) -> WidgetSettings {
-    insight::server::db::widget_config::get(&app.db, org).await.unwrap()
+async fn settings_of(app: &TestApp, org: OrganisationId) -> WidgetSettings {
+    insight::widget::server::config_store::get(&app.db, org).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +105,7 @@ async fn the_saved_months_and_origins_are_enforced_by_the_widget() {
     assert!(ok(&app.post_form_with(&admin, "/api/widget-settings/save", &form("3", "https://shop.example")).await));
     // localhost is no longer on the list.
     let err = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap_err();
-    assert_eq!(err.code, insight::domain::widget_error::WidgetErrorCode::OriginNotAllowed);
+    assert_eq!(err.code, insight::shared::WidgetErrorCode::OriginNotAllowed);
     let page = app.get(&format!("/embed/signin?client_id={client_id}&origin=https://shop.example")).await;
     assert_eq!(page.headers()["content-security-policy"], "frame-ancestors 'self' https://shop.example");
     let r = app

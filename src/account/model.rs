@@ -1,0 +1,88 @@
+//! What the account pages show: who is signed in, the organisation's settings, its team and its audit trail.
+
+use crate::shared::text_enum::text_enum;
+use crate::shared::{ClientId, Role, UserId};
+use serde::{Deserialize, Serialize};
+
+/// Who is signed in, for the navigation bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub organisation_name: String,
+    pub role: Role,
+}
+
+/// The head of the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub organisation_name: String,
+    pub client_id: ClientId,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationSettings {
+    pub organisation_name: String,
+    pub client_id: String,
+    /// Shown to admins only.
+    pub signing_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: UserId,
+    pub email: String,
+    pub role: Role,
+    pub is_me: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub organisation_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+text_enum! {
+    /// What an audit entry records. Stored as text; the list is append-only like the trail itself.
+    pub enum AuditAction {
+        LogIn = "login",
+        WidgetConfigChanged = "widget_config_changed",
+        DecisionMade = "decision",
+        ExportDownloaded = "export",
+        InviteCreated = "invite_created",
+        InviteAccepted = "invite_accepted",
+        RoleChanged = "role_changed",
+        MemberRemoved = "member_removed",
+        DataErased = "data_erased",
+    }
+}
+
+impl AuditAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LogIn => "Log-in",
+            Self::WidgetConfigChanged => "Widget configuration changed",
+            Self::DecisionMade => "Decision",
+            Self::ExportDownloaded => "Export downloaded",
+            Self::InviteCreated => "Invitation created",
+            Self::InviteAccepted => "Invitation accepted",
+            Self::RoleChanged => "Role changed",
+            Self::MemberRemoved => "Member removed",
+            Self::DataErased => "Imported data erased",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditEntry {
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub action: AuditAction,
+    pub actor_email: Option<String>,
+    pub subject: Option<String>,
+    pub detail: String,
+    pub ip: Option<String>,
+    pub created_at: i64,
+}

@@ -1,0 +1,31 @@
+//! The signed-in user of a request, checked first in every server function.
+
+use super::session::TypedSession;
+use super::users::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::platform::state::AppState;
+use crate::shared::Role;
+
+/// The signed-in user, or `None`. A session whose user no longer exists is treated as signed out.
+pub async fn current_user() -> AppResult<Option<CurrentUser>> {
+    let state = AppState::from_context()?;
+    let session = TypedSession::extract().await?;
+    let Some(user_id) = session.user_id().await? else {
+        return Ok(None);
+    };
+    Ok(users::find_current(&state.db, user_id).await?)
+}
+
+pub async fn require_user() -> AppResult<CurrentUser> {
+    current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in user if their role passes `allowed`; always called first in a server function.
+pub async fn require_role(allowed: fn(Role) -> bool) -> AppResult<CurrentUser> {
+    let user = require_user().await?;
+    if allowed(user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

@@ -1,0 +1,46 @@
+//! Sends signed-out visitors of portal pages to the log-in page with a real HTTP redirect, before any HTML
+//! is streamed. Server functions check roles themselves; this is only about page navigation.
+
+use super::{session::TypedSession, users};
+use crate::platform::db::Db;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+const PROTECTED: [&str; 4] = ["/dashboard", "/applications", "/settings", "/widget"];
+
+pub fn is_protected(path: &str) -> bool {
+    PROTECTED.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
+pub async fn require_login_for_pages(State(db): State<Db>, session: Session, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || !is_protected(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let session = TypedSession::new(session);
+    let signed_in = match session.user_id().await {
+        Ok(Some(id)) => matches!(users::find_current(&db, id).await, Ok(Some(_))),
+        _ => false,
+    };
+    if signed_in {
+        next.run(req).await
+    } else {
+        Redirect::to("/login").into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn portal_pages_are_protected_and_public_ones_are_not() {
+        assert!(super::is_protected("/dashboard"));
+        assert!(super::is_protected("/applications/12"));
+        assert!(super::is_protected("/settings"));
+        assert!(!super::is_protected("/dashboards"));
+        assert!(!super::is_protected("/"));
+        assert!(!super::is_protected("/login"));
+        assert!(!super::is_protected("/banks"));
+    }
+}

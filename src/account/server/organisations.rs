@@ -1,0 +1,73 @@
+//! Organisations: created with their first admin, found by Client ID, and their signing secret.
+
+use super::password::PasswordHash;
+use crate::platform::db::Db;
+use crate::platform::error::ServerResult;
+use crate::platform::now_ms;
+use crate::shared::{ClientId, CompanyName, EmailAddress, OrganisationId, Role, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewOrganisation {
+    pub organisation_id: OrganisationId,
+    pub admin_user_id: UserId,
+}
+
+/// Creates the organisation and its first admin in one transaction, so a failure (e.g. the e-mail is
+/// taken) leaves nothing half-created.
+pub async fn create_with_admin(
+    db: &Db,
+    name: &CompanyName,
+    client_id: &ClientId,
+    signing_secret: &str,
+    email: &EmailAddress,
+    password_hash: &PasswordHash,
+) -> ServerResult<NewOrganisation> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let (organisation_id,): (OrganisationId,) = sqlx::query_as(
+        "INSERT INTO organisation (name, client_id, signing_secret, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4) RETURNING organisation_id",
+    )
+    .bind(name.as_str())
+    .bind(client_id.as_str())
+    .bind(signing_secret)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (admin_user_id,): (UserId,) = sqlx::query_as(
+        "INSERT INTO app_user (organisation_id, email, password_hash, role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING app_user_id",
+    )
+    .bind(organisation_id)
+    .bind(email.as_str())
+    .bind(password_hash.as_str())
+    .bind(Role::Admin.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(NewOrganisation { organisation_id, admin_user_id })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrganisationRow {
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub client_id: ClientId,
+}
+
+pub async fn find_by_client_id(db: &Db, client_id: &ClientId) -> ServerResult<Option<OrganisationRow>> {
+    Ok(sqlx::query_as("SELECT organisation_id, name, client_id FROM organisation WHERE client_id = $1")
+        .bind(client_id.as_str())
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+pub async fn signing_secret(db: &Db, organisation_id: OrganisationId) -> ServerResult<String> {
+    let (secret,): (String,) = sqlx::query_as("SELECT signing_secret FROM organisation WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(secret)
+}

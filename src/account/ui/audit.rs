@@ -1,0 +1,54 @@
+//! `/settings/audit` (admins): the append-only trail of who did what, when, from where.
+
+use crate::account::api::audit::{list_audit, AUDIT_PER_PAGE};
+use crate::components::layout::PortalPage;
+use crate::components::status::format_instant;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let page = RwSignal::new(0i64);
+    let entries = Resource::new(move || page.get(), list_audit);
+    view! {
+        <Title text="Audit trail — Insight"/>
+        <PortalPage>
+            <p><a href="/settings">"← Settings"</a></p>
+            <h1>"Audit trail"</h1>
+            <p class="muted">"Every log-in, decision, export, invitation, role change and widget change. Entries are never edited or deleted."</p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Ok(list) => {
+                            let full = list.len() as i64 == AUDIT_PER_PAGE;
+                            view! {
+                                <div class="table-wrap">
+                                    <table data-testid="audit">
+                                        <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Subject"</th><th>"Detail"</th><th>"IP"</th></tr></thead>
+                                        <tbody>
+                                            {list.into_iter().map(|e| view! {
+                                                <tr data-action=e.action.as_str()>
+                                                    <td>{format_instant(e.created_at)}</td>
+                                                    <td>{e.actor_email.unwrap_or_else(|| "—".into())}</td>
+                                                    <td>{e.action.label()}</td>
+                                                    <td>{e.subject.unwrap_or_default()}</td>
+                                                    <td>{e.detail}</td>
+                                                    <td>{e.ip.unwrap_or_default()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <div class="pager">
+                                    <button type="button" class="secondary" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
+                                    <button type="button" class="secondary" disabled=!full on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
+                                </div>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </PortalPage>
+    }
+}

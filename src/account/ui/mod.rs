@@ -1,0 +1,6 @@
+//! Pages of the account area: sign-up, log-in and log-out, settings, the team and invitations, the audit trail.
+
+pub mod audit;
+pub mod auth;
+pub mod settings;
+pub mod team;

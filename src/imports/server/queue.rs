@@ -1,0 +1,157 @@
+//! The durable import queue. A job is claimed with a lease; every write of the worker renews the lease and
+//! checks that the job is still its own, so a worker whose lease expired (it hung or died) can never write
+//! beside the one that took over.
+
+use crate::imports::model::ImportStatus;
+use crate::platform::db::{Backend, Db};
+use crate::platform::error::ServerResult;
+use crate::platform::now_ms;
+use crate::shared::{ImportId, OrganisationId, WidgetErrorCode};
+use sqlx::{Any, Executor};
+
+/// A job this worker holds a lease on.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClaimedImport {
+    pub import_id: ImportId,
+    pub organisation_id: OrganisationId,
+    pub target_id: String,
+    #[sqlx(rename = "months_requested")]
+    pub months: i64,
+    pub bank_session: Option<String>,
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+/// Claims the oldest runnable job: queued and due, or running with an expired lease. A job whose worker died
+/// `max_attempts` times is failed instead, so nothing stays `running` for ever.
+pub async fn claim_next(
+    db: &Db,
+    worker: &str,
+    now: i64,
+    lease_ms: i64,
+    max_attempts: i64,
+) -> ServerResult<Option<ClaimedImport>> {
+    sqlx::query(
+        "UPDATE import SET status = $3, error_code = $4,
+            error_message = 'The import was interrupted too many times. Please ask the applicant to connect again.',
+            bank_session = NULL, lease_owner = NULL, lease_until = NULL, progress = 100, step = $3,
+            finished_at = $1, updated_at = $1
+         WHERE status = $5 AND lease_until < $1 AND attempts >= $2",
+    )
+    .bind(now)
+    .bind(max_attempts)
+    .bind(ImportStatus::Failed.as_str())
+    .bind(WidgetErrorCode::InternalError.as_str())
+    .bind(ImportStatus::Running.as_str())
+    .execute(&db.pool)
+    .await?;
+    let lock = match db.backend {
+        // Several instances may poll at once; each skips rows another is claiming.
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        // SQLite runs one write statement at a time, which is already exclusive.
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE import SET status = $4, lease_owner = $1, lease_until = $2, attempts = attempts + 1,
+            started_at = COALESCE(started_at, $3), updated_at = $3
+         WHERE import_id = (
+             SELECT import_id FROM import
+             WHERE (status = $5 AND run_after <= $3) OR (status = $4 AND lease_until < $3)
+             ORDER BY import_id LIMIT 1 {lock})
+           AND ((status = $5 AND run_after <= $3) OR (status = $4 AND lease_until < $3))
+         RETURNING import_id, organisation_id, target_id, months_requested, bank_session, attempts, created_at"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(worker)
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(ImportStatus::Running.as_str())
+        .bind(ImportStatus::Queued.as_str())
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Renews the lease and records progress. `false` means the job is no longer this worker's.
+pub async fn heartbeat<'e, E: Executor<'e, Database = Any>>(
+    executor: E,
+    import_id: ImportId,
+    worker: &str,
+    lease_until: i64,
+    progress: i64,
+    step: &str,
+) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE import SET lease_until = $1, progress = $2, step = $3, updated_at = $4
+         WHERE import_id = $5 AND lease_owner = $6 AND status = $7",
+    )
+    .bind(lease_until)
+    .bind(progress)
+    .bind(step)
+    .bind(now_ms())
+    .bind(import_id)
+    .bind(worker)
+    .bind(ImportStatus::Running.as_str())
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts the job back in the queue after a transient failure, to run again at `run_after`.
+pub async fn requeue(db: &Db, import_id: ImportId, worker: &str, run_after: i64, step: &str) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE import SET status = $6, lease_owner = NULL, lease_until = NULL, run_after = $1, step = $2,
+            updated_at = $3
+         WHERE import_id = $4 AND lease_owner = $5 AND status = $7",
+    )
+    .bind(run_after)
+    .bind(step)
+    .bind(now_ms())
+    .bind(import_id)
+    .bind(worker)
+    .bind(ImportStatus::Queued.as_str())
+    .bind(ImportStatus::Running.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub struct Outcome<'a> {
+    pub status: ImportStatus,
+    pub error_code: Option<WidgetErrorCode>,
+    pub error_message: Option<&'a str>,
+}
+
+/// Ends the job, totals its counts and forgets the bank session: it is not needed any more.
+pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcome<'_>) -> ServerResult<bool> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE import SET status = $1, error_code = $2, error_message = $3, progress = 100, step = $4,
+            bank_session = NULL, lease_owner = NULL, lease_until = NULL, finished_at = $5, updated_at = $5,
+            owners_count = (SELECT COUNT(*) FROM import_owner o WHERE o.import_id = import.import_id),
+            accounts_count = (SELECT COUNT(*) FROM import_account a WHERE a.import_id = import.import_id),
+            transactions_count = (SELECT COALESCE(SUM(a.transactions_count), 0) FROM import_account a
+                                  WHERE a.import_id = import.import_id)
+         WHERE import_id = $6 AND lease_owner = $7 AND status = $8",
+    )
+    .bind(outcome.status.as_str())
+    .bind(outcome.error_code.map(|c| c.as_str().to_string()))
+    .bind(outcome.error_message.map(str::to_string))
+    .bind(outcome.status.as_str())
+    .bind(now)
+    .bind(import_id)
+    .bind(worker)
+    .bind(ImportStatus::Running.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// For tests and operators: makes a running job's lease expire now, as if its worker had died.
+pub async fn expire_lease(db: &Db, import_id: ImportId) -> ServerResult<()> {
+    sqlx::query("UPDATE import SET lease_until = 0 WHERE import_id = $1 AND status = $2")
+        .bind(import_id)
+        .bind(ImportStatus::Running.as_str())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Building statements whose filters depend on the request, with their bind values numbered in order.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::{Query, QueryAs};
+use sqlx::Any;
+
+/// Bind values of a dynamically built statement, numbered `$1…` in the order they are pushed.
+#[derive(Default)]
+pub struct Binds {
+    values: Vec<BindValue>,
+}
+
+enum BindValue {
+    Int(i64),
+    Text(String),
+}
+
+impl Binds {
+    pub fn push_int(&mut self, v: i64) -> String {
+        self.values.push(BindValue::Int(v));
+        format!("${}", self.values.len())
+    }
+
+    pub fn push_text(&mut self, v: impl Into<String>) -> String {
+        self.values.push(BindValue::Text(v.into()));
+        format!("${}", self.values.len())
+    }
+
+    /// `($n, $n+1, …)` for an `IN` list of texts.
+    pub fn push_text_list<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> String {
+        let placeholders: Vec<String> = values.into_iter().map(|v| self.push_text(v)).collect();
+        format!("({})", placeholders.join(", "))
+    }
+
+    pub fn apply<'q>(&'q self, mut q: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+        for v in &self.values {
+            q = match v {
+                BindValue::Int(i) => q.bind(*i),
+                BindValue::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+
+    pub fn apply_as<'q, O>(
+        &'q self,
+        mut q: QueryAs<'q, Any, O, AnyArguments<'q>>,
+    ) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
+        for v in &self.values {
+            q = match v {
+                BindValue::Int(i) => q.bind(*i),
+                BindValue::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+}
+
+/// `%text%` for LIKE, with the pattern characters of the user's text escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A case-insensitive "contains" over `columns`. SQLite's LOWER() and LIKE fold ASCII only, so besides the
+/// lower-cased match the text is also tried in upper case and title case ("łukasz" finds "Łukasz", "ŻABKA").
+pub fn contains_text(b: &mut Binds, columns: &[&str], text: &str) -> String {
+    let title: String = text
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect()).unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ");
+    let lower = b.push_text(like_pattern(&text.to_lowercase()));
+    let upper = b.push_text(like_pattern(&text.to_uppercase()));
+    let title = b.push_text(like_pattern(&title));
+    let parts: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            format!(
+                "LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\' OR COALESCE({c}, '') LIKE {upper} ESCAPE '\\'
+                 OR COALESCE({c}, '') LIKE {title} ESCAPE '\\'"
+            )
+        })
+        .collect();
+    format!("({})", parts.join(" OR "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_push_order() {
+        let mut b = Binds::default();
+        assert_eq!(b.push_int(1), "$1");
+        assert_eq!(b.push_text_list(["a", "b"]), "($2, $3)");
+        assert_eq!(b.push_text("c"), "$4");
+    }
+
+    #[test]
+    fn like_metacharacters_in_the_text_are_escaped() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

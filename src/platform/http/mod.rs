@@ -1,0 +1,5 @@
+//! HTTP layers around every route, and facts about the current request.
+
+pub mod csrf;
+pub mod rate_limit;
+pub mod request;

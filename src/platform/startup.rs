@@ -1,0 +1,124 @@
+//! Builds the application: database, session layer, router, and serves it until a shutdown signal.
+
+use super::config::Settings;
+use super::db::{Db, SessionStoreAny};
+use super::http::csrf;
+use super::http::rate_limit::{self, RateLimiter};
+use super::state::AppState;
+use crate::account::server::guard;
+use crate::app::{shell, App};
+use crate::banks::server::{Catalog, TargetId};
+use crate::imports::server::worker;
+use crate::review::server::{analysis, export};
+use crate::widget::server::http as widget_http;
+use anyhow::Context;
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+    store: SessionStoreAny,
+}
+
+impl Application {
+    /// Connects and migrates the database and binds the listener (port 0 picks a free port, for tests).
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions, addr: SocketAddr) -> anyhow::Result<Self> {
+        let (db, store) = Db::connect(&settings.database_url).await?;
+        let disabled: Vec<TargetId> =
+            settings.disabled_targets.iter().filter_map(|t| TargetId::parse(t).ok()).collect();
+        let state = AppState {
+            leptos_options,
+            db,
+            hash_permits: Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1))),
+            catalog: Arc::new(Catalog::from_config(&disabled)),
+            import_queued: Arc::new(tokio::sync::Notify::new()),
+            widget_limiter: Arc::new(RateLimiter::new(
+                settings.widget_requests_per_minute,
+                std::time::Duration::from_secs(60),
+            )),
+            signin_limiter: Arc::new(RateLimiter::new(
+                settings.signins_per_client_per_minute,
+                std::time::Duration::from_secs(60),
+            )),
+            settings: Arc::new(settings),
+            after_import: analysis::store_after_import,
+        };
+        let router = router(state.clone(), store.clone());
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        Ok(Self { listener, router, state, store })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let deletion =
+            tokio::spawn(self.store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(600)));
+        let workers = worker::spawn_workers(&self.state);
+        tracing::info!("Insight is listening on http://{}", self.local_addr());
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server failed")?;
+        deletion.abort();
+        // A job cut short here is resumed by the next worker once its lease expires; nothing is lost.
+        for w in workers {
+            w.abort();
+        }
+        Ok(())
+    }
+}
+
+pub fn router(state: AppState, store: SessionStoreAny) -> Router {
+    let session_layer = SessionManagerLayer::new(store)
+        .with_name("insight_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::try_from(state.settings.session_inactivity)
+                .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
+        ));
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/signin-widget.js", axum::routing::get(widget_http::loader_script))
+        .route("/applications/{id}/{file}", axum::routing::get(export::export))
+        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::require_login_for_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), widget_http::frame_policy))
+        .layer(axum::middleware::from_fn_with_state(state.widget_limiter.clone(), rate_limit::limit_widget_requests))
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn(csrf::reject_cross_site))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,206 @@
+// Server-function arguments travel as separate form fields, so filters make for long signatures.
+#![allow(clippy::too_many_arguments)]
+
+//! Server functions of the review pages: the dashboard's lists, the queue, one application and its
+//! transactions, decisions, the analysis and erasure.
+
+use super::model::analysis::Analysis;
+use super::model::views::{ApplicationDetail, ApplicationsPage, Counts, TransactionPage};
+use crate::error::AppResult;
+use crate::imports::model::ImportSummary;
+use crate::shared::{AccountId, ImportId};
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "applications/latest")]
+pub async fn list_latest_imports() -> AppResult<Vec<ImportSummary>> {
+    use crate::account::server::current_user;
+    use crate::imports::server::reads;
+    use crate::platform::state::AppState;
+    let user = current_user::require_user().await?;
+    let state = AppState::from_context()?;
+    Ok(super::server::with_bank_names(&state, reads::latest(&state.db, user.organisation_id, 10).await?))
+}
+
+#[server(prefix = "/api", endpoint = "applications/counts")]
+pub async fn get_counts() -> AppResult<Counts> {
+    use super::server::search;
+    use crate::account::server::current_user;
+    use crate::platform::state::AppState;
+    let user = current_user::require_user().await?;
+    let state = AppState::from_context()?;
+    let (by_status, by_decision) = search::counts(&state.db, user.organisation_id).await?;
+    Ok(Counts { by_status, by_decision })
+}
+
+/// The review queue. `query` is the page's URL query string, so filters can be shared as links.
+#[server(prefix = "/api", endpoint = "applications/search")]
+pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
+    use super::model::filter::{ApplicationFilter, PageCursor, APPLICATIONS_PER_PAGE};
+    use super::server::search;
+    use crate::account::server::current_user;
+    use crate::platform::state::AppState;
+    let user = current_user::require_user().await?;
+    let state = AppState::from_context()?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let filter = ApplicationFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let mut page = search::search(&state.db, user.organisation_id, &filter, APPLICATIONS_PER_PAGE).await?;
+    page.rows = super::server::with_bank_names(&state, page.rows);
+    let position = |s: &ImportSummary| (s.created_at, s.import_id.get());
+    let next_query = page.rows.last().filter(|_| page.has_more_forward).map(|s| {
+        let (created_at, import_id) = position(s);
+        filter.to_query(Some(PageCursor::After { created_at, import_id }))
+    });
+    let previous_query = page.rows.first().filter(|_| page.has_more_backward).map(|s| {
+        let (created_at, import_id) = position(s);
+        filter.to_query(Some(PageCursor::Before { created_at, import_id }))
+    });
+    let banks = state.catalog.list().into_iter().map(|t| (t.id.as_str().to_string(), t.name)).collect();
+    Ok(ApplicationsPage { rows: page.rows, next_query, previous_query, banks })
+}
+
+#[server(prefix = "/api", endpoint = "applications/get")]
+pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail> {
+    use super::model::filter::TransactionFilter;
+    use super::server::{decide, search};
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::imports::server::reads;
+    use crate::platform::state::AppState;
+    let user = current_user::require_user().await?;
+    let state = AppState::from_context()?;
+    let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
+    let accounts = reads::accounts(&state.db, &import).await?;
+    let mut first_pages = Vec::with_capacity(accounts.len());
+    for account in &accounts {
+        let filter = TransactionFilter::default();
+        first_pages
+            .push(super::server::search::transaction_page(&state.db, &import, account.account_id, &filter, 0).await?);
+    }
+    Ok(ApplicationDetail {
+        owners: reads::owners(&state.db, &import).await?,
+        accounts,
+        first_pages,
+        dates_covered: search::dates_covered(&state.db, &import).await?,
+        decisions: decide::decisions(&state.db, &import).await?,
+        can_decide: user.role.can_decide(),
+        can_erase: user.role.can_manage_team(),
+        summary: super::server::with_bank_names(&state, vec![import.into_summary()]).remove(0),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "applications/transactions")]
+pub async fn list_transactions(
+    import_id: ImportId,
+    account_id: AccountId,
+    page: i64,
+    from: Option<String>,
+    to: Option<String>,
+    min_amount: Option<String>,
+    max_amount: Option<String>,
+    text: Option<String>,
+    sort: Option<String>,
+) -> AppResult<TransactionPage> {
+    use super::model::filter::{TransactionFilter, TransactionSort};
+    use crate::account::server::current_user;
+    use crate::error::{AppError, FieldErrors};
+    use crate::imports::server::reads;
+    use crate::platform::state::AppState;
+    use crate::shared::money::parse_amount;
+    let user = current_user::require_user().await?;
+    let state = AppState::from_context()?;
+    // The account must belong to an import of the caller's organisation.
+    let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
+    if reads::account_in(&state.db, &import, account_id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let present = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut errors = FieldErrors::new();
+    let mut date = |field: &str, v: Option<String>| {
+        present(v).and_then(|d| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| errors.add(field, "Use a date like 2026-01-31."))
+                .ok()
+        })
+    };
+    let (from, to) = (date("from", from), date("to", to));
+    let mut amount = |field: &str, v: Option<String>| {
+        present(v).and_then(|a| parse_amount(&a).map_err(|m| errors.add(field, m)).ok())
+    };
+    let (min_minor, max_minor) = (amount("min_amount", min_amount), amount("max_amount", max_amount));
+    errors.into_result()?;
+    let filter = TransactionFilter {
+        from,
+        to,
+        min_minor,
+        max_minor,
+        text: present(text).map(|t| t.chars().take(200).collect()),
+        sort: TransactionSort::from_query(&sort.unwrap_or_default()),
+    };
+    Ok(super::server::search::transaction_page(&state.db, &import, account_id, &filter, page.clamp(0, 100_000)).await?)
+}
+
+/// Approves or rejects an application with a note (required to reject). Admins and reviewers only.
+#[server(prefix = "/api", endpoint = "applications/decide")]
+pub async fn decide_application(import_id: ImportId, decision: String, note: String) -> AppResult<()> {
+    use super::server::decide::{self, DecideOutcome};
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::imports::model::Decision;
+    use crate::platform::{http::request, state::AppState};
+    use crate::shared::Role;
+    let user = current_user::require_role(Role::can_decide).await?;
+    let state = AppState::from_context()?;
+    let to = match decision.as_str() {
+        "approve" | "approved" => Decision::Approved,
+        "reject" | "rejected" => Decision::Rejected,
+        _ => return Err(AppError::invalid("decision", "Choose Approve or Reject.")),
+    };
+    let note = note.trim();
+    if to == Decision::Rejected && note.is_empty() {
+        return Err(AppError::invalid("note", "A note is required to reject."));
+    }
+    if note.chars().count() > 2000 {
+        return Err(AppError::invalid("note", "A note can be at most 2,000 characters."));
+    }
+    match decide::decide(&state.db, &user, import_id, to, note, request::client_ip().await).await? {
+        DecideOutcome::Decided { .. } => Ok(()),
+        DecideOutcome::NotFound => Err(AppError::NotFound),
+        DecideOutcome::NotFinished => {
+            Err(AppError::Conflict("The import has not finished yet; decide once it has.".into()))
+        }
+    }
+}
+
+/// Monthly inflow and outflow, balance over time, regular income, spending by kind and risk flags.
+#[server(prefix = "/api", endpoint = "applications/analysis")]
+pub async fn get_analysis(import_id: ImportId) -> AppResult<Analysis> {
+    use super::server::analysis;
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::imports::server::reads;
+    use crate::platform::state::AppState;
+    let user = current_user::require_user().await?;
+    let state = AppState::from_context()?;
+    let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
+    Ok(analysis::stored_or_analyse(&state.db, &import).await?)
+}
+
+/// Erases an application's imported data on request (admins only); the decision history and audit stay.
+#[server(prefix = "/api", endpoint = "applications/erase")]
+pub async fn erase_application(import_id: ImportId, confirm: Option<String>) -> AppResult<()> {
+    use super::server::erase::{self, EraseOutcome};
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::platform::{http::request, state::AppState};
+    use crate::shared::Role;
+    let admin = current_user::require_role(Role::can_manage_team).await?;
+    if confirm.as_deref() != Some("erase") {
+        return Err(AppError::invalid("confirm", "Tick the box to confirm that the data should be erased."));
+    }
+    let state = AppState::from_context()?;
+    match erase::erase(&state.db, &admin, import_id, request::client_ip().await).await? {
+        EraseOutcome::Erased => Ok(()),
+        EraseOutcome::NotFound => Err(AppError::NotFound),
+        EraseOutcome::NotFinished => Err(AppError::Conflict("Wait until the import has finished.".into())),
+    }
+}

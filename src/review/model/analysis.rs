@@ -1,0 +1,111 @@
+//! What the bank data says, summarised for a reviewer (SPEC §7): money in and out per month, balance over
+//! time, regular income, where the money goes, and flags worth a second look.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct MonthFlow {
+    /// `YYYY-MM`
+    pub month: String,
+    pub inflow_minor: i64,
+    pub outflow_minor: i64,
+    pub transactions: i64,
+    /// Sum of the accounts' balances after their last transaction of the month, where known.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub end_balance_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomeSource {
+    pub party: String,
+    pub months: i64,
+    pub average_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindTotal {
+    pub kind: String,
+    pub count: i64,
+    pub total_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub currency: String,
+    pub months: Vec<MonthFlow>,
+    pub income: Vec<IncomeSource>,
+    pub kinds: Vec<KindTotal>,
+    pub cash_withdrawn_minor: i64,
+    pub flags: Vec<String>,
+}
+
+impl Analysis {
+    /// Flags derived from the figures; each is a plain sentence a reviewer can act on.
+    pub fn derive_flags(&mut self, partial: bool) {
+        let mut flags = Vec::new();
+        if partial {
+            flags.push("History is incomplete: the bank stopped answering part-way.".to_string());
+        }
+        let overdrawn = self.months.iter().filter(|m| m.end_balance_minor.is_some_and(|b| b < 0)).count();
+        if overdrawn > 0 {
+            flags.push(format!("The balance ended {overdrawn} month(s) below zero."));
+        }
+        if self.income.is_empty() && !self.months.is_empty() {
+            flags.push("No regular income found (no payer in three or more months).".to_string());
+        }
+        let full: Vec<&MonthFlow> = self.months.iter().filter(|m| m.transactions > 0).collect();
+        let overspent = full.iter().filter(|m| -m.outflow_minor > m.inflow_minor).count();
+        if !full.is_empty() && overspent * 2 > full.len() {
+            flags.push(format!("Spending exceeded income in {overspent} of {} months.", full.len()));
+        }
+        let outflow: i64 = self.months.iter().map(|m| -m.outflow_minor).sum();
+        if outflow > 0 && self.cash_withdrawn_minor * 100 / outflow >= 30 {
+            flags.push(format!("Cash withdrawals are {}% of all spending.", self.cash_withdrawn_minor * 100 / outflow));
+        }
+        self.flags = flags;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(m: &str, inflow: i64, outflow: i64, balance: i64) -> MonthFlow {
+        MonthFlow {
+            month: m.into(),
+            inflow_minor: inflow,
+            outflow_minor: outflow,
+            transactions: 10,
+            end_balance_minor: Some(balance),
+        }
+    }
+
+    #[test]
+    fn healthy_figures_raise_no_flags() {
+        let mut a = Analysis {
+            currency: "PLN".into(),
+            months: vec![month("2026-01", 900_000, -700_000, 50_000), month("2026-02", 900_000, -800_000, 60_000)],
+            income: vec![IncomeSource { party: "Employer".into(), months: 2, average_minor: 900_000 }],
+            kinds: vec![],
+            cash_withdrawn_minor: 10_000,
+            flags: vec![],
+        };
+        a.derive_flags(false);
+        assert!(a.flags.is_empty(), "{:?}", a.flags);
+    }
+
+    #[test]
+    fn worrying_figures_are_flagged() {
+        let mut a = Analysis {
+            currency: "PLN".into(),
+            months: vec![month("2026-01", 100_000, -300_000, -20_000), month("2026-02", 100_000, -300_000, -40_000)],
+            income: vec![],
+            kinds: vec![],
+            cash_withdrawn_minor: 300_000,
+            flags: vec![],
+        };
+        a.derive_flags(true);
+        assert_eq!(a.flags.len(), 5, "{:?}", a.flags);
+    }
+}

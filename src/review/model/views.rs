@@ -1,0 +1,58 @@
+//! What the review pages receive: the queue page, an application's detail, pages of transactions, counts,
+//! and the decisions with their history.
+
+use crate::imports::model::{Account, Decision, ImportSummary, Owner, Transaction};
+use crate::shared::instant::as_rfc3339;
+use serde::{Deserialize, Serialize};
+
+pub const TRANSACTIONS_PER_PAGE: i64 = 50;
+
+/// One change of an application's decision (SPEC §5 "Application decision"), newest first in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionEntry {
+    #[serde(rename = "reviewer")]
+    pub reviewer_email: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "from_decision", try_from = "String"))]
+    pub from: Decision,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "to_decision", try_from = "String"))]
+    pub to: Decision,
+    pub note: String,
+    #[serde(rename = "decidedAt", with = "as_rfc3339")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    pub summary: ImportSummary,
+    pub owners: Vec<Owner>,
+    pub accounts: Vec<Account>,
+    pub dates_covered: Option<(String, String)>,
+    pub decisions: Vec<DecisionEntry>,
+    pub can_decide: bool,
+    pub can_erase: bool,
+    /// The newest transactions of each account (same order as `accounts`), so the page renders them at once.
+    pub first_pages: Vec<TransactionPage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionPage {
+    pub rows: Vec<Transaction>,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationsPage {
+    pub rows: Vec<ImportSummary>,
+    pub next_query: Option<String>,
+    pub previous_query: Option<String>,
+    pub banks: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub by_status: Vec<(String, i64)>,
+    pub by_decision: Vec<(String, i64)>,
+}

@@ -1,0 +1,367 @@
+//! `/applications/:id`: one application — summary, owners, accounts, filterable transactions, the decision
+//! panel with its history, and exports.
+
+use super::analysis::AnalysisPanel;
+use crate::components::form::{field_error, form_error, last_error};
+use crate::components::layout::PortalPage;
+use crate::components::status::{format_instant, StatusBadge};
+use crate::error::AppError;
+use crate::imports::model::{Account, Owner};
+use crate::review::api::{get_analysis, get_application, list_transactions, DecideApplication, EraseApplication};
+use crate::review::model::analysis::Analysis;
+use crate::review::model::views::{ApplicationDetail, TransactionPage};
+use crate::shared::money::display_minor;
+use crate::shared::ImportId;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let params = use_params_map();
+    let import_id =
+        move || params.with(|p| p.get("id").and_then(|id| id.parse::<ImportId>().ok()).unwrap_or(ImportId(-1)));
+    let decide = ServerAction::<DecideApplication>::new();
+    let erase = ServerAction::<EraseApplication>::new();
+    // Bumped by the poller while the import runs, so status and data refresh without a reload.
+    let tick = RwSignal::new(0u32);
+    let detail = Resource::new(
+        move || (import_id(), tick.get(), decide.version().get(), erase.version().get()),
+        |(id, _, _, _)| get_application(id),
+    );
+    // Created here, not inside the detail's Suspense: resources created in a Suspense's children can stall a
+    // streamed SSR response.
+    let analysis =
+        Resource::new(move || (import_id(), tick.get(), erase.version().get()), |(id, _, _)| get_analysis(id));
+    let running = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if running.get_untracked() {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_millis(1000),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <Title text="Application — Insight"/>
+        <PortalPage>
+            <p><a href="/applications">"← All applications"</a></p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => {
+                            running.set(!d.summary.status.is_finished());
+                            view! { <Detail d decide erase analysis/> }.into_any()
+                        }
+                        Err(e) => view! {
+                            <h1>"Application not available"</h1>
+                            <p class="form-error" role="alert">{e.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </PortalPage>
+    }
+}
+
+#[component]
+fn Detail(
+    d: ApplicationDetail,
+    decide: ServerAction<DecideApplication>,
+    erase: ServerAction<EraseApplication>,
+    analysis: Resource<Result<Analysis, AppError>>,
+) -> impl IntoView {
+    let s = d.summary.clone();
+    let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
+    let covered = d.dates_covered.clone().map(|(a, b)| format!("{a} – {b}")).unwrap_or_else(|| "—".into());
+    view! {
+        <h1>{title}</h1>
+        <div class="grid">
+            <section class="card">
+                <h2>"Summary"</h2>
+                <dl class="facts">
+                    <dt>"Status"</dt>
+                    <dd><span data-testid="import-status"><StatusBadge status=s.status/></span>
+                        {(!s.status.is_finished()).then(|| view! { " "<progress max="100" value=s.progress.to_string()></progress>" "{format!("{}% · {}", s.progress, s.step)} })}
+                    </dd>
+                    <dt>"Bank"</dt><dd>{s.target_name.clone()}</dd>
+                    <dt>"Your reference"</dt><dd>{s.owner_external_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Months requested"</dt><dd>{s.months_requested}</dd>
+                    <dt>"Dates covered"</dt><dd data-testid="dates-covered">{covered}</dd>
+                    <dt>"Accounts / transactions"</dt><dd>{format!("{} / {}", s.accounts_count, s.transactions_count)}</dd>
+                    <dt>"Created"</dt><dd>{format_instant(s.created_at)}</dd>
+                    <dt>"Finished"</dt><dd>{s.finished_at.map(format_instant).unwrap_or_else(|| "—".into())}</dd>
+                    {s.error_code.clone().map(|code| view! {
+                        <dt>"Problem"</dt>
+                        <dd class="form-error">{format!("{code}: {}", s.error_message.clone().unwrap_or_default())}</dd>
+                    })}
+                </dl>
+                <p class="actions">
+                    <a class="button secondary small" href=format!("/applications/{}/export.json", s.import_id) rel="external">"Export JSON"</a>
+                    <a class="button secondary small" href=format!("/applications/{}/export.csv", s.import_id) rel="external">"Export CSV"</a>
+                </p>
+            </section>
+            <DecisionPanel d=d.clone() decide/>
+        </div>
+        {s.erased_at.map(|at| view! {
+            <p class="notice" role="status" data-testid="erased">{format!("The imported data was erased on request on {}. The decision history and the audit trail remain.", format_instant(at))}</p>
+        })}
+        {(s.status.is_finished() && s.erased_at.is_none()).then(|| view! { <AnalysisPanel analysis/> })}
+        <section class="card" data-testid="owners">
+            <h2>"Owners"</h2>
+            {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
+                view! { <div class="grid">{d.owners.iter().cloned().map(|o| view! { <OwnerCard o/> }).collect_view()}</div> }.into_any()
+            }}
+        </section>
+        <section class="card" data-testid="accounts">
+            <h2>"Accounts"</h2>
+            {d.accounts.iter().cloned().zip(d.first_pages.iter().cloned()).map(|(a, first)| view! { <AccountCard import_id=s.import_id a first/> }).collect_view()}
+        </section>
+        {(d.can_erase && s.erased_at.is_none() && s.status.is_finished()).then(|| view! { <ErasePanel import_id=s.import_id erase/> })}
+    }
+}
+
+#[component]
+fn ErasePanel(import_id: ImportId, erase: ServerAction<EraseApplication>) -> impl IntoView {
+    let error = last_error(erase.value());
+    view! {
+        <section class="card">
+            <h2>"Erase imported data"</h2>
+            <p>"On the applicant's request, delete the owners, accounts and transactions of this application. The decision history and the audit trail stay. This cannot be undone."</p>
+            <ActionForm action=erase>
+                <input type="hidden" name="import_id" value=import_id.to_string()/>
+                <div class="check">
+                    <input id="confirm-erase" type="checkbox" name="confirm" value="erase"/>
+                    <label for="confirm-erase">"I understand that the imported data will be deleted"</label>
+                </div>
+                <p class="field-error" role="alert">{move || field_error(error, "confirm").get().or_else(|| form_error(error).get().filter(|_| field_error(error, "confirm").get().is_none()))}</p>
+                <button type="submit" class="danger">"Erase imported data"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn DecisionPanel(d: ApplicationDetail, decide: ServerAction<DecideApplication>) -> impl IntoView {
+    let import_id = d.summary.import_id;
+    let note = RwSignal::new(String::new());
+    let error = last_error(decide.value());
+    let finished = d.summary.status.is_finished();
+    let submit = move |decision: &'static str| {
+        decide.dispatch(DecideApplication { import_id, decision: decision.into(), note: note.get_untracked() });
+    };
+    Effect::new(move |_| {
+        if matches!(decide.value().get(), Some(Ok(()))) {
+            note.set(String::new());
+        }
+    });
+    view! {
+        <section class="card decision-panel">
+            <h2>"Decision"</h2>
+            <p>"Current decision: "<strong data-testid="decision">{d.summary.decision.as_str()}</strong></p>
+            {if d.can_decide {
+                view! {
+                    <div class="field">
+                        <label for="note">"Note"</label>
+                        <textarea id="note" name="note" bind:value=note placeholder="Why? Required to reject."></textarea>
+                        <p class="field-error" role="alert">{move || field_error(error, "note").get()}</p>
+                    </div>
+                    <p class="form-error" role="alert">{move || form_error(error).get().filter(|_| field_error(error, "note").get().is_none())}</p>
+                    {(!finished).then(|| view! { <p class="hint">"You can decide once the import has finished."</p> })}
+                    <div class="actions">
+                        <button type="button" disabled=move || decide.pending().get() || !finished on:click=move |_| submit("approve")>"Approve"</button>
+                        <button type="button" class="danger" disabled=move || decide.pending().get() || !finished on:click=move |_| submit("reject")>"Reject"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <p class="hint">"Your role can see applications but not decide them."</p> }.into_any()
+            }}
+            <h3>"History"</h3>
+            {if d.decisions.is_empty() {
+                view! { <p class="muted">"No decisions yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history" data-testid="decision-history">
+                        {d.decisions.iter().map(|h| view! {
+                            <li>
+                                <strong>{h.to.as_str()}</strong>" by "{h.reviewer_email.clone()}" · "{format_instant(h.created_at)}
+                                <br/><small class="muted">{format!("{} → {}", h.from.as_str(), h.to.as_str())}</small>
+                                {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn fact(label: &'static str, value: Option<String>) -> impl IntoView {
+    view! {
+        <dt>{label}</dt>
+        <dd>{match value {
+            Some(v) => view! { <span>{v}</span> }.into_any(),
+            None => view! { <span class="absent">"not provided"</span> }.into_any(),
+        }}</dd>
+    }
+}
+
+#[component]
+fn OwnerCard(o: Owner) -> impl IntoView {
+    view! {
+        <div>
+            <h3>{o.name.clone()}</h3>
+            <dl class="facts">
+                {fact("Kind", Some(o.kind.to_string()))}
+                {fact("Address", o.address.clone())}
+                {fact("PESEL", o.polish_pesel.clone())}
+                {fact("NIP", o.polish_nip.clone())}
+                {fact("REGON", o.polish_regon.clone())}
+                {fact("Email", o.email.clone())}
+                {fact("Phone", o.phone.clone())}
+                {fact("Citizenship", o.citizenship.clone())}
+                {fact("Document", o.personal_document_type.clone().map(|t| format!("{t} {}", o.personal_document_number.clone().unwrap_or_default())))}
+                {fact("Birth date", o.birth_date.clone())}
+            </dl>
+        </div>
+    }
+}
+
+/// The filters a reviewer applied to one account's table.
+#[derive(Clone, Default, PartialEq)]
+struct Applied {
+    text: String,
+    from: String,
+    to: String,
+    min: String,
+    max: String,
+    sort: String,
+}
+
+#[component]
+fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl IntoView {
+    let account_id = a.account_id;
+    let page = RwSignal::new(0i64);
+    let (text, from, to, min, max, sort) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    // The first page comes with the application; later pages and filters are fetched from the browser into
+    // plain signals (no resource is created inside the page's Suspense, which can stall streamed SSR).
+    let rows = RwSignal::new(Ok::<TransactionPage, AppError>(first));
+    let loading = RwSignal::new(false);
+    let fetch = move |p: i64, f: Applied| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let opt = |s: String| (!s.trim().is_empty()).then_some(s);
+            let result = list_transactions(
+                import_id,
+                account_id,
+                p,
+                opt(f.from),
+                opt(f.to),
+                opt(f.min),
+                opt(f.max),
+                opt(f.text),
+                opt(f.sort),
+            )
+            .await;
+            rows.set(result);
+            page.set(p);
+            loading.set(false);
+        });
+    };
+    let applied = move || Applied {
+        text: text.get(),
+        from: from.get(),
+        to: to.get(),
+        min: min.get(),
+        max: max.get(),
+        sort: sort.get(),
+    };
+    let currency = a.currency.clone();
+    let owners = a.owners.iter().map(|o| format!("{} ({})", o.name, o.kind)).collect::<Vec<_>>().join(", ");
+    let id = |f: &str| format!("{f}-{account_id}");
+    view! {
+        <article class="account">
+            <h3>{a.friendly_name.clone().unwrap_or_else(|| a.name.clone())}</h3>
+            <dl class="facts">
+                <dt>"IBAN"</dt><dd><code data-testid="account-iban">{a.iban.clone()}</code></dd>
+                <dt>"Balance"</dt><dd>{format!("{} {}", display_minor(a.balance_minor), a.currency)}</dd>
+                <dt>"Available"</dt><dd>{format!("{} {}", display_minor(a.funds_available_minor), a.currency)}</dd>
+                <dt>"Active since at least"</dt><dd>{a.active_since_at_least.clone()}</dd>
+                <dt>"Owners"</dt><dd>{owners}</dd>
+                <dt>"Transactions"</dt><dd>{a.transactions_count}{a.partial_due_to_timeout.0.then_some(" (partial: the bank stopped answering)")}</dd>
+            </dl>
+            <form class="filters" on:submit=move |ev| {
+                ev.prevent_default();
+                fetch(0, applied());
+            }>
+                <div class="field grow"><label for=id("text")>"Text"</label><input id=id("text") type="search" bind:value=text/></div>
+                <div class="field"><label for=id("from")>"From"</label><input id=id("from") type="date" bind:value=from/></div>
+                <div class="field"><label for=id("to")>"To"</label><input id=id("to") type="date" bind:value=to/></div>
+                <div class="field"><label for=id("min")>"Min amount"</label><input id=id("min") inputmode="decimal" bind:value=min/></div>
+                <div class="field"><label for=id("max")>"Max amount"</label><input id=id("max") inputmode="decimal" bind:value=max/></div>
+                <div class="field"><label for=id("sort")>"Sort"</label>
+                    <select id=id("sort") on:change=move |ev| sort.set(event_target_value(&ev))>
+                        <option value="newest">"Newest first"</option>
+                        <option value="oldest">"Oldest first"</option>
+                        <option value="largest">"Largest amount"</option>
+                        <option value="smallest">"Smallest amount"</option>
+                    </select>
+                </div>
+                <div class="field actions-end"><button type="submit">"Filter"</button></div>
+            </form>
+            {move || {
+                let currency = currency.clone();
+                match rows.get() {
+                    Ok(p) => {
+                        let has_next = p.has_next;
+                        let empty = p.rows.is_empty();
+                        view! {
+                            <div class="table-wrap" aria-busy=move || loading.get().to_string()>
+                                <table data-testid="transactions">
+                                    <thead><tr>
+                                        <th>"Date"</th><th class="num">"Amount"</th><th>"Title"</th><th>"Party"</th>
+                                        <th>"Kind"</th><th class="num">"Balance after"</th><th>"Status"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.rows.into_iter().map(|t| {
+                                            let sign = if t.amount_minor < 0 { "amount neg" } else { "amount pos" };
+                                            view! { <tr>
+                                                <td>{t.transaction_on}</td>
+                                                <td class=format!("num {sign}")>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
+                                                <td>{t.title}</td>
+                                                <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
+                                                <td>{t.kind.clone()}<br/><small class="muted">{t.labels.join(" · ")}</small></td>
+                                                <td class="num">{t.balance_after_minor.map(display_minor).unwrap_or_default()}</td>
+                                                <td>{t.status.as_str()}</td>
+                                            </tr> }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {empty.then(|| view! { <p class="muted">"No transactions match these filters."</p> })}
+                            <div class="pager">
+                                <button type="button" class="secondary" disabled=move || page.get() == 0 || loading.get()
+                                    on:click=move |_| fetch(page.get_untracked() - 1, applied())>"Newer"</button>
+                                <span>{move || format!("Page {}", page.get() + 1)}</span>
+                                <button type="button" class="secondary" disabled=move || !has_next || loading.get()
+                                    on:click=move |_| fetch(page.get_untracked() + 1, applied())>"Older"</button>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            }}
+        </article>
+    }
+}

@@ -1,0 +1,39 @@
+//! What the widget's steps exchange with the server: its first screen, each step's outcome, and `onSuccess`.
+
+use crate::shared::{ImportId, Locale};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetBank {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+}
+
+/// What the widget needs to draw its first step, after the server checked the embed options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetContext {
+    pub organisation_name: String,
+    pub locale: Locale,
+    pub months: u32,
+    pub banks: Vec<WidgetBank>,
+    pub preselected: Option<String>,
+}
+
+/// The payload of `onSuccess` (SPEC §3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuccessPayload {
+    pub session_id: String,
+    pub session_id_signature: String,
+    pub target: String,
+    pub target_name: String,
+    pub import_id: Option<ImportId>,
+    pub owner_external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SigninStep {
+    OneTimeCodeRequired,
+    Success(SuccessPayload),
+}

@@ -1,0 +1,98 @@
+//! The widget's words in each supported language.
+
+use crate::shared::Locale;
+
+pub struct WidgetText {
+    pub title: &'static str,
+    pub search_label: &'static str,
+    pub no_banks: &'static str,
+    pub consent_title: &'static str,
+    /// `{company}`, `{months}` and `{bank}` are filled in.
+    pub consent_body: &'static str,
+    pub consent_scope: &'static str,
+    pub consent_checkbox: &'static str,
+    pub consent_required: &'static str,
+    pub continue_button: &'static str,
+    pub credentials_title: &'static str,
+    pub credentials_note: &'static str,
+    pub login: &'static str,
+    pub password: &'static str,
+    pub sign_in: &'static str,
+    pub code_title: &'static str,
+    pub code_note: &'static str,
+    pub code: &'static str,
+    pub confirm: &'static str,
+    pub cancel: &'static str,
+    pub back: &'static str,
+    pub try_again: &'static str,
+    pub working: &'static str,
+    pub success_title: &'static str,
+    pub success_body: &'static str,
+    pub import_done: &'static str,
+    pub sandbox_hint: &'static str,
+}
+
+pub fn text(locale: Locale) -> &'static WidgetText {
+    match locale {
+        Locale::En => &EN,
+        Locale::Pl => &PL,
+    }
+}
+
+static EN: WidgetText = WidgetText {
+    title: "Connect your bank",
+    search_label: "Search for your bank",
+    no_banks: "No bank matches your search.",
+    consent_title: "Share your bank data",
+    consent_body: "{company} asks to see your bank data from {bank} for the last {months} months.",
+    consent_scope: "Shared once: account owners, accounts and balances, and transactions. Your login and password go only to your bank and are never stored.",
+    consent_checkbox: "I agree to share my bank data",
+    consent_required: "Please tick the box to agree before you continue.",
+    continue_button: "Continue",
+    credentials_title: "Sign in to your bank",
+    credentials_note: "Use the login and password of your online banking.",
+    login: "Login",
+    password: "Password",
+    sign_in: "Sign in",
+    code_title: "Confirm with a one-time code",
+    code_note: "Your bank sent you a one-time code. Enter it to confirm.",
+    code: "One-time code",
+    confirm: "Confirm",
+    cancel: "Cancel",
+    back: "Back",
+    try_again: "Try again",
+    working: "Please wait…",
+    success_title: "Your bank data is being imported…",
+    success_body: "Thank you. You can close this window; we will let you know the result.",
+    import_done: "Import finished.",
+    sandbox_hint: "Demo bank: use login test and password Test123.",
+};
+
+static PL: WidgetText = WidgetText {
+    title: "Połącz swój bank",
+    search_label: "Wyszukaj swój bank",
+    no_banks: "Żaden bank nie pasuje do wyszukiwania.",
+    consent_title: "Udostępnij dane bankowe",
+    consent_body: "{company} prosi o dostęp do Twoich danych z {bank} z ostatnich {months} miesięcy.",
+    consent_scope: "Jednorazowo: właściciele rachunków, rachunki z saldami oraz transakcje. Login i hasło trafiają tylko do Twojego banku i nie są zapisywane.",
+    consent_checkbox: "Zgadzam się na udostępnienie danych bankowych",
+    consent_required: "Zaznacz zgodę, aby przejść dalej.",
+    continue_button: "Dalej",
+    credentials_title: "Zaloguj się do banku",
+    credentials_note: "Użyj loginu i hasła do bankowości internetowej.",
+    login: "Login",
+    password: "Hasło",
+    sign_in: "Zaloguj się",
+    code_title: "Potwierdź kodem jednorazowym",
+    code_note: "Bank wysłał Ci kod jednorazowy. Wpisz go, aby potwierdzić.",
+    code: "Kod jednorazowy",
+    confirm: "Potwierdź",
+    cancel: "Anuluj",
+    back: "Wstecz",
+    try_again: "Spróbuj ponownie",
+    working: "Proszę czekać…",
+    success_title: "Trwa import Twoich danych bankowych…",
+    success_body: "Dziękujemy. Możesz zamknąć to okno; poinformujemy Cię o wyniku.",
+    import_done: "Import zakończony.",
+    sandbox_hint: "Bank demo: login test, hasło Test123.",
+};

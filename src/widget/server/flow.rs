@@ -1,0 +1,319 @@
+//! The sign-in steps: resolve the embed options against the organisation's configuration, then walk the
+//! session through bank selection → consent → credentials (→ one-time code) → authorised, queueing the import.
+
+use super::sessions::{self as signin_sessions, Authorised, NewSigninSession, SigninSession, SigninState};
+use super::{config_store, signature};
+use crate::account::server::organisations::{self, OrganisationRow};
+use crate::banks::server::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
+use crate::imports::model::ImportProgress;
+use crate::imports::server::reads;
+use crate::platform::error::ServerError;
+use crate::platform::now_ms;
+use crate::platform::state::AppState;
+use crate::shared::{ClientId, Locale, WidgetErrorCode};
+use crate::widget::model::embed::{CountryCode, EmbedOptions, Months, OwnerExternalId, PageOrigin};
+use crate::widget::model::error::WidgetError;
+use crate::widget::model::flow::{SigninStep, SuccessPayload, WidgetBank, WidgetContext};
+use crate::widget::model::settings::WidgetSettings;
+use rand::RngCore;
+
+/// A sign-in session ends after this long without a step (SPEC: 15 minutes of inactivity).
+pub const SESSION_IDLE_MS: i64 = 15 * 60 * 1000;
+
+pub fn state() -> Result<AppState, WidgetError> {
+    AppState::from_context().map_err(|_| internal())
+}
+
+fn internal() -> WidgetError {
+    WidgetError::new(WidgetErrorCode::InternalError, Locale::En)
+}
+
+fn db_failed(locale: Locale) -> impl Fn(ServerError) -> WidgetError {
+    move |e| {
+        tracing::error!(error.cause_chain = ?anyhow::Error::from(e), "widget step failed");
+        WidgetError::new(WidgetErrorCode::InternalError, locale)
+    }
+}
+
+/// Embed options checked against the organisation's saved configuration, which is authoritative.
+pub struct Embed {
+    pub organisation: OrganisationRow,
+    pub settings: WidgetSettings,
+    pub origin: PageOrigin,
+    pub locale: Locale,
+    pub months: Months,
+    pub country: Option<CountryCode>,
+    pub owner: Option<OwnerExternalId>,
+    pub target: Option<String>,
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks the embed options against the organisation's configuration. `own_origin` is the portal's own
+/// origin: its live preview may always embed the widget.
+pub async fn resolve_embed(
+    state: &AppState,
+    req: &EmbedOptions,
+    own_origin: Option<&str>,
+) -> Result<Embed, WidgetError> {
+    // Until we know the organisation, messages follow the locale the page asked for.
+    let asked_locale = present(&req.locale).and_then(|l| Locale::from_user(l).ok()).unwrap_or_default();
+    let unknown = || WidgetError::new(WidgetErrorCode::UnknownClient, asked_locale);
+    let client_id = ClientId::parse(&req.client_id).map_err(|_| unknown())?;
+    let organisation = organisations::find_by_client_id(&state.db, &client_id)
+        .await
+        .map_err(db_failed(asked_locale))?
+        .ok_or_else(unknown)?;
+    let settings = config_store::get(&state.db, organisation.organisation_id).await.map_err(db_failed(asked_locale))?;
+    let locale = match present(&req.locale) {
+        Some(l) => Locale::from_user(l).map_err(|m| invalid(settings.locale, m))?,
+        None => settings.locale,
+    };
+    let origin =
+        PageOrigin::parse(&req.origin).map_err(|_| WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale))?;
+    let is_preview = own_origin == Some(origin.as_str());
+    if !settings.allows_origin(origin.as_str()) && !is_preview {
+        return Err(WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale)
+            .with_detail(format!("{} is not on the allowed origins list", origin.as_str())));
+    }
+    let months = match present(&req.months) {
+        Some(m) => {
+            Months::parse(m).map_err(|_| invalid(locale, "autoImport.months must be a whole number from 1 to 24"))?
+        }
+        None => settings.months,
+    };
+    let country = match present(&req.country) {
+        Some(c) => Some(CountryCode::parse(c).map_err(|m| invalid(locale, m))?),
+        None => settings.country.clone(),
+    };
+    let owner = present(&req.owner).map(OwnerExternalId::parse).transpose().map_err(|m| invalid(locale, m))?;
+    let embed = Embed {
+        organisation,
+        settings,
+        origin,
+        locale,
+        months,
+        country,
+        owner,
+        target: present(&req.target).map(str::to_string),
+    };
+    if let Some(target) = &embed.target {
+        if !banks(state, &embed).iter().any(|b| b.id.as_str() == target) {
+            return Err(invalid(locale, format!("target \"{target}\" is not an available bank")));
+        }
+    }
+    Ok(embed)
+}
+
+fn invalid(locale: Locale, detail: impl Into<String>) -> WidgetError {
+    WidgetError::new(WidgetErrorCode::InvalidOptions, locale).with_detail(detail)
+}
+
+fn banks(state: &AppState, embed: &Embed) -> Vec<TargetInfo> {
+    state
+        .catalog
+        .list()
+        .into_iter()
+        .filter(|t| embed.country.as_ref().is_none_or(|c| t.country == c.as_str()))
+        .collect()
+}
+
+pub fn context(state: &AppState, embed: &Embed) -> WidgetContext {
+    WidgetContext {
+        organisation_name: embed.organisation.name.clone(),
+        locale: embed.locale,
+        months: embed.months.get(),
+        banks: banks(state, embed)
+            .into_iter()
+            .map(|t| WidgetBank { id: t.id.as_str().to_string(), name: t.name, country: t.country })
+            .collect(),
+        preselected: embed.target.clone(),
+    }
+}
+
+fn new_session_id() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("ss_{}", hex::encode(bytes))
+}
+
+pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String, WidgetError> {
+    if !state.signin_limiter.allow(embed.organisation.client_id.to_string(), std::time::Instant::now()) {
+        tracing::warn!(organisation_id = embed.organisation.organisation_id.get(), "sign-in rate limit reached");
+        return Err(WidgetError::new(WidgetErrorCode::ServiceTemporarilyUnavailable, embed.locale)
+            .with_detail("too many new sign-ins for this Client ID; try again in a minute"));
+    }
+    if !banks(state, embed).iter().any(|b| b.id.as_str() == bank) {
+        return Err(invalid(embed.locale, format!("bank \"{bank}\" is not available")));
+    }
+    let id = new_session_id();
+    let new = NewSigninSession {
+        id: &id,
+        organisation_id: embed.organisation.organisation_id,
+        embed_origin: embed.origin.as_str(),
+        target_id: bank,
+        owner_external_id: embed.owner.as_ref().map(OwnerExternalId::as_str),
+        locale: embed.locale,
+        months: embed.months,
+        auto_import: embed.settings.auto_import,
+    };
+    signin_sessions::create(&state.db, &new).await.map_err(db_failed(embed.locale))?;
+    Ok(id)
+}
+
+/// The session if it exists, is in one of `states`, and has not been idle too long.
+async fn active(state: &AppState, id: &str, states: &[SigninState]) -> Result<SigninSession, WidgetError> {
+    let expired = || WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En);
+    let session = signin_sessions::get(&state.db, id).await.map_err(db_failed(Locale::En))?.ok_or_else(expired)?;
+    let locale = session.locale;
+    if now_ms() - session.updated_at > SESSION_IDLE_MS {
+        let _ = signin_sessions::transition(&state.db, id, states, SigninState::Failed).await;
+        return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale));
+    }
+    if !states.contains(&session.state) {
+        return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale));
+    }
+    Ok(session)
+}
+
+pub async fn consent(state: &AppState, id: &str) -> Result<(), WidgetError> {
+    let session = active(state, id, &[SigninState::BankSelected, SigninState::Consented]).await?;
+    signin_sessions::transition(
+        &state.db,
+        id,
+        &[SigninState::BankSelected, SigninState::Consented],
+        SigninState::Consented,
+    )
+    .await
+    .map_err(db_failed(session.locale))?;
+    Ok(())
+}
+
+fn bank_error(e: BankError, locale: Locale) -> WidgetError {
+    // Internal details (never secrets: the connector's errors carry none) go to the log, not the user.
+    if let BankError::Internal(detail) = &e {
+        tracing::error!(detail, "bank connector error");
+    }
+    WidgetError::new(e.code(), locale)
+}
+
+/// Moves the session to `Verifying` for one bank call; a second request racing it finds the session busy.
+async fn start_verifying(state: &AppState, session: &SigninSession, from: SigninState) -> Result<(), WidgetError> {
+    if signin_sessions::transition(&state.db, &session.id, &[from], SigninState::Verifying)
+        .await
+        .map_err(db_failed(session.locale))?
+    {
+        Ok(())
+    } else {
+        Err(WidgetError::new(WidgetErrorCode::SessionExpired, session.locale))
+    }
+}
+
+/// The bank call failed: go back to `retry_state` when the user may try again, else end the session.
+async fn after_failure(
+    state: &AppState,
+    session: &SigninSession,
+    error: WidgetError,
+    retry_state: SigninState,
+) -> WidgetError {
+    let next = if error.code.can_retry_step() { retry_state } else { SigninState::Failed };
+    let _ = signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], next).await;
+    error
+}
+
+pub async fn submit_credentials(
+    state: &AppState,
+    id: &str,
+    credentials: Credentials,
+) -> Result<SigninStep, WidgetError> {
+    let session = active(state, id, &[SigninState::Consented]).await?;
+    let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    start_verifying(state, &session, SigninState::Consented).await?;
+    match connector.start_authorisation(credentials).await {
+        Ok(step) => after_auth_step(state, &session, step).await,
+        Err(e) => Err(after_failure(state, &session, bank_error(e, session.locale), SigninState::Consented).await),
+    }
+}
+
+pub async fn submit_code(state: &AppState, id: &str, code: OneTimeCode) -> Result<SigninStep, WidgetError> {
+    let session = active(state, id, &[SigninState::OneTimeCodeRequired]).await?;
+    let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    let token = session.challenge_token.clone().ok_or_else(internal)?;
+    start_verifying(state, &session, SigninState::OneTimeCodeRequired).await?;
+    // Read after taking the session, so no parallel request can have counted a failure meanwhile.
+    let challenge =
+        PendingChallenge { token, failed_attempts: u32::try_from(session.sca_failures).unwrap_or(u32::MAX) };
+    match connector.answer_challenge(&challenge, code).await {
+        Ok(step) => after_auth_step(state, &session, step).await,
+        Err(BankError::InvalidOneTimeCode) => {
+            signin_sessions::record_wrong_code(&state.db, id).await.map_err(db_failed(session.locale))?;
+            Err(WidgetError::new(WidgetErrorCode::InvalidOneTimeCode, session.locale))
+        }
+        Err(e) => {
+            Err(after_failure(state, &session, bank_error(e, session.locale), SigninState::OneTimeCodeRequired).await)
+        }
+    }
+}
+
+async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthStep) -> Result<SigninStep, WidgetError> {
+    let failed = db_failed(session.locale);
+    let gone = || WidgetError::new(WidgetErrorCode::SessionExpired, session.locale);
+    match step {
+        AuthStep::OneTimeCodeRequired(challenge) => {
+            if signin_sessions::set_challenge(&state.db, &session.id, &challenge.token, challenge.failed_attempts)
+                .await
+                .map_err(failed)?
+            {
+                Ok(SigninStep::OneTimeCodeRequired)
+            } else {
+                Err(gone())
+            }
+        }
+        AuthStep::Authorised(bank_session) => {
+            let import_id =
+                match signin_sessions::authorise(&state.db, session, bank_session.as_str()).await.map_err(&failed)? {
+                    Authorised::Done(import_id) => import_id,
+                    // Cancelled (or expired) while the bank was answering: nothing is queued.
+                    Authorised::NoLongerOpen => return Err(gone()),
+                };
+            if import_id.is_some() {
+                state.import_queued.notify_waiters();
+            }
+            let secret = organisations::signing_secret(&state.db, session.organisation_id).await.map_err(&failed)?;
+            let target_name = state.catalog.display_name(&session.target_id);
+            tracing::info!(import_id = import_id.map(|i| i.get()), target = session.target_id, "bank authorised");
+            Ok(SigninStep::Success(SuccessPayload {
+                session_id: session.id.clone(),
+                session_id_signature: signature::sign_session_id(&secret, &session.id),
+                target: session.target_id.clone(),
+                target_name,
+                import_id,
+                owner_external_id: session.owner_external_id.clone(),
+            }))
+        }
+        // No connector redirects yet; the PSD2 connector will bring this step.
+        AuthStep::Redirect { .. } => {
+            let _ = signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], SigninState::Failed)
+                .await;
+            Err(internal())
+        }
+    }
+}
+
+pub async fn cancel(state: &AppState, id: &str) -> Result<(), WidgetError> {
+    let open =
+        [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired, SigninState::Verifying];
+    signin_sessions::transition(&state.db, id, &open, SigninState::Cancelled).await.map_err(db_failed(Locale::En))?;
+    Ok(())
+}
+
+pub async fn progress(state: &AppState, id: &str) -> Result<Option<ImportProgress>, WidgetError> {
+    let session = signin_sessions::get(&state.db, id)
+        .await
+        .map_err(db_failed(Locale::En))?
+        .ok_or_else(|| WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En))?;
+    let Some(import_id) = session.import_id else { return Ok(None) };
+    reads::progress(&state.db, session.organisation_id, import_id).await.map_err(db_failed(session.locale))
+}

@@ -1,0 +1,202 @@
+//! Sign-in sessions of the widget, stored in the database so any instance can serve any step.
+//! They never hold a bank password or one-time code; the pending challenge token is the bank's opaque handle.
+
+use crate::imports::model::ImportStatus;
+use crate::platform::db::Db;
+use crate::platform::error::ServerResult;
+use crate::platform::now_ms;
+use crate::shared::text_enum::text_enum;
+use crate::shared::{ImportId, Locale, OrganisationId, StoredFlag};
+use crate::widget::model::embed::Months;
+
+text_enum! {
+    pub enum SigninState {
+        /// A bank was chosen; waiting for consent.
+        BankSelected = "bank_selected",
+        Consented = "consented",
+        OneTimeCodeRequired = "one_time_code_required",
+        /// A request is with the bank right now; nothing else may move the session meanwhile.
+        Verifying = "verifying",
+        Authorised = "authorised",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SigninSession {
+    #[sqlx(rename = "signin_session_id")]
+    pub id: String,
+    pub organisation_id: OrganisationId,
+    pub embed_origin: String,
+    pub target_id: String,
+    pub owner_external_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub locale: Locale,
+    #[sqlx(try_from = "i64")]
+    pub months: Months,
+    #[sqlx(try_from = "i64")]
+    pub auto_import: StoredFlag,
+    #[sqlx(try_from = "String")]
+    pub state: SigninState,
+    pub challenge_token: Option<String>,
+    pub sca_failures: i64,
+    pub import_id: Option<ImportId>,
+    pub updated_at: i64,
+}
+
+pub struct NewSigninSession<'a> {
+    pub id: &'a str,
+    pub organisation_id: OrganisationId,
+    pub embed_origin: &'a str,
+    pub target_id: &'a str,
+    pub owner_external_id: Option<&'a str>,
+    pub locale: Locale,
+    pub months: Months,
+    pub auto_import: bool,
+}
+
+pub async fn create(db: &Db, s: &NewSigninSession<'_>) -> ServerResult<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO signin_session (signin_session_id, organisation_id, embed_origin, target_id, owner_external_id,
+            locale, months, auto_import, state, sca_failures, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+    )
+    .bind(s.id)
+    .bind(s.organisation_id)
+    .bind(s.embed_origin)
+    .bind(s.target_id)
+    .bind(s.owner_external_id.map(str::to_string))
+    .bind(s.locale.as_str())
+    .bind(i64::from(s.months.get()))
+    .bind(i64::from(s.auto_import))
+    .bind(SigninState::BankSelected.as_str())
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
+    Ok(sqlx::query_as(
+        "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, locale, months,
+                auto_import, state, challenge_token, sca_failures, import_id, updated_at
+         FROM signin_session WHERE signin_session_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Moves the session to `to` only from one of `from`, so two racing requests cannot both advance it.
+pub async fn transition(db: &Db, id: &str, from: &[SigninState], to: SigninState) -> ServerResult<bool> {
+    let placeholders: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 4)).collect();
+    let sql = format!(
+        "UPDATE signin_session SET state = $1, updated_at = $2 WHERE signin_session_id = $3 AND state IN ({})",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now_ms()).bind(id);
+    for state in from {
+        q = q.bind(state.as_str());
+    }
+    Ok(q.execute(&db.pool).await?.rows_affected() == 1)
+}
+
+/// The bank asked for a one-time code: remember its challenge (never the code) while verifying.
+pub async fn set_challenge(db: &Db, id: &str, token: &str, failures: u32) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE signin_session SET state = $1, challenge_token = $2, sca_failures = $3, updated_at = $4
+         WHERE signin_session_id = $5 AND state = $6",
+    )
+    .bind(SigninState::OneTimeCodeRequired.as_str())
+    .bind(token)
+    .bind(i64::from(failures))
+    .bind(now_ms())
+    .bind(id)
+    .bind(SigninState::Verifying.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A wrong code: count it in the database (not from a value read earlier) and ask for the code again.
+pub async fn record_wrong_code(db: &Db, id: &str) -> ServerResult<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE signin_session SET sca_failures = sca_failures + 1, state = $1, updated_at = $2
+         WHERE signin_session_id = $3 AND state = $4 RETURNING sca_failures",
+    )
+    .bind(SigninState::OneTimeCodeRequired.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .bind(SigninState::Verifying.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(n,)| n))
+}
+
+pub enum Authorised {
+    /// The import id, when Auto import is on.
+    Done(Option<ImportId>),
+    /// The session moved on meanwhile (cancelled or expired): nothing was queued.
+    NoLongerOpen,
+}
+
+/// Marks the session authorised and, with Auto import on, queues the import in the same transaction, so a
+/// crash cannot leave an authorised session without its import (or an import twice: the session id is unique).
+pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> ServerResult<Authorised> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query(
+        "UPDATE signin_session SET state = $1, challenge_token = NULL, updated_at = $2
+         WHERE signin_session_id = $3 AND state = $4",
+    )
+    .bind(SigninState::Authorised.as_str())
+    .bind(now)
+    .bind(&session.id)
+    .bind(SigninState::Verifying.as_str())
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(Authorised::NoLongerOpen);
+    }
+    let import_id = if session.auto_import.0 {
+        let (id,): (ImportId,) = sqlx::query_as(
+            "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
+                status, progress, step, attempts, bank_session, run_after, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $8, 0, $8, 0, $6, $7, $7, $7) RETURNING import_id",
+        )
+        .bind(session.organisation_id)
+        .bind(&session.id)
+        .bind(&session.target_id)
+        .bind(session.owner_external_id.clone())
+        .bind(i64::from(session.months.get()))
+        .bind(bank_session)
+        .bind(now)
+        .bind(ImportStatus::Queued.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        Some(id)
+    } else {
+        None
+    };
+    sqlx::query("UPDATE signin_session SET import_id = $1 WHERE signin_session_id = $2")
+        .bind(import_id)
+        .bind(&session.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Authorised::Done(import_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SigninState;
+
+    #[test]
+    fn every_state_round_trips_through_its_stored_text() {
+        for state in SigninState::ALL {
+            assert_eq!(SigninState::parse(state.as_str()).ok(), Some(state));
+        }
+    }
+}
