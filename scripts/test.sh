@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, clippy for both feature sets, the wasm split guard, the Rust tests on
-# SQLite and on PostgreSQL, a cargo-leptos build, and the Playwright suite in Chromium. Ends with cargo's summary.
+# Runs every check and test: formatting, clippy for both feature sets, the wasm split guard, a release build with
+# the Playwright suite in Chromium against it, and the Rust tests on PostgreSQL and on SQLite. Ends with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -26,21 +26,20 @@ if cargo tree --no-default-features --features hydrate --target wasm32-unknown-u
   echo "sqlx is in the hydrate dependency tree" >&2; exit 1
 fi
 
-echo "== build (cargo leptos)"
-cargo leptos build
-echo "== end-to-end (Playwright, Chromium)"
-bash scripts/e2e.sh "$CARGO_TARGET_DIR/debug/insight"
+echo "== release build (cargo leptos), the one users run"
+cargo leptos build --release
+echo "== end-to-end (Playwright, Chromium, against the release build)"
+bash scripts/e2e.sh "$CARGO_TARGET_DIR/release/insight"
 
 echo "== Rust tests on PostgreSQL"
 PGDATA=$(bash scripts/pg.sh start)
 trap 'bash scripts/pg.sh stop "$PGDATA"' EXIT
-# One test at a time: each integration test runs a whole server on its own runtime, and two of them side by side
-# in one process once left a streamed SSR response hanging (see the note in tests/api/helpers.rs).
+# Tests run side by side, each with its own server and database (the route list is generated once per process).
 TEST_DATABASE_URL="postgres://postgres@127.0.0.1:${PG_TEST_PORT:-54329}/postgres" \
-  cargo test --features ssr --test api -- --test-threads=1
+  cargo test --features ssr --test api
 
 echo "== Rust tests on SQLite (unit and integration)"
-cargo test --features ssr -- --test-threads=1
+cargo test --features ssr
 
 # One plain closing line with the totals of every cargo test run above (SQLite and PostgreSQL) and e2e.
 totals=$(grep -hE "^test result: |^e2e: [0-9]+ passed" "$LOG" | grep -Eo "[0-9]+ (passed|failed)" \

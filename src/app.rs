@@ -13,7 +13,7 @@ use crate::widget::ui::{settings::WidgetSettingsPage, signin::EmbedSigninPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -50,15 +50,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/logout") view=LogoutPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/embed/signin") view=EmbedSigninPage/>
+                    <Route path=path!("/embed/signin") view=EmbedSigninPage ssr=SsrMode::Async/>
                     <Route path=path!("/banks") view=BanksPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/widget") view=WidgetSettingsPage/>
                     <Route path=path!("/applications") view=ApplicationsPage/>
-                    <Route path=path!("/applications/:id") view=ApplicationPage/>
-                    <Route path=path!("/settings/team") view=TeamPage/>
-                    <Route path=path!("/settings/audit") view=AuditPage/>
-                    <Route path=path!("/invite/:token") view=InvitePage/>
+                    // Rendered once their data is known, so a foreign id or a missing role gets its real status.
+                    <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/team") view=TeamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>
             </Router>
         </div>

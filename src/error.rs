@@ -50,6 +50,10 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("Invalid email or password.")]
     InvalidLogin,
+    #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("Insight is busy right now. Please try again in a few seconds.")]
+    Overloaded { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Network problem: {0}")]
@@ -71,6 +75,7 @@ impl AppError {
         }
     }
 
+    /// The one mapping of errors to HTTP statuses (server functions and pages alike).
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
@@ -79,7 +84,17 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,
             Self::InvalidLogin => 401,
+            Self::RateLimited { .. } => 429,
+            Self::Overloaded { .. } => 503,
             Self::Internal | Self::Transport(_) => 500,
+        }
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`), for limits and overload.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } | Self::Overloaded { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 }
@@ -90,7 +105,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // A malformed request body (e.g. a missing form field) is the caller's fault: say so plainly.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
                 Self::invalid("form", "The form was incomplete. Please fill in every field.")
             }
             other => Self::Transport(other.to_string()),

@@ -7,7 +7,7 @@ async fn main() {
     let run = async {
         let conf = leptos::config::get_configuration(None)?;
         let addr = conf.leptos_options.site_addr;
-        let app = Application::build(Settings::from_env(), conf.leptos_options, addr).await?;
+        let app = Application::build(Settings::from_env()?, conf.leptos_options, addr).await?;
         app.run_until_stopped().await
     };
     if let Err(e) = run.await {

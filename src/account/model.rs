@@ -48,6 +48,8 @@ text_enum! {
     /// What an audit entry records. Stored as text; the list is append-only like the trail itself.
     pub enum AuditAction {
         LogIn = "login",
+        LogInFailed = "login_failed",
+        LogInLocked = "login_locked",
         WidgetConfigChanged = "widget_config_changed",
         DecisionMade = "decision",
         ExportDownloaded = "export",
@@ -63,6 +65,8 @@ impl AuditAction {
     pub fn label(self) -> &'static str {
         match self {
             Self::LogIn => "Log-in",
+            Self::LogInFailed => "Failed log-in",
+            Self::LogInLocked => "Log-in locked after failures",
             Self::WidgetConfigChanged => "Widget configuration changed",
             Self::DecisionMade => "Decision",
             Self::ExportDownloaded => "Export downloaded",

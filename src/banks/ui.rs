@@ -1,6 +1,7 @@
 //! `/banks`: the coverage page, public, with the sandbox's test logins.
 
 use super::api::list_banks;
+use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,7 +52,7 @@ pub fn BanksPage() -> impl IntoView {
                                 </table>
                             </div>
                         }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

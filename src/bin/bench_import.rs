@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     };
 
     // 1. The real thing: a queued import run by the job worker.
-    let session_id = format!("bench-{suffix}");
+    let session_id = insight::widget::server::flow::new_session_id();
     let new = NewSigninSession {
         id: &session_id,
         organisation_id: org.organisation_id,

@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     else {
         anyhow::bail!("test-large signs in without a code")
     };
-    let session_id = format!("big-{suffix}");
+    let session_id = insight::widget::server::flow::new_session_id();
     let new = NewSigninSession {
         id: &session_id,
         organisation_id: org_id,

@@ -1,5 +1,6 @@
 //! View pieces several areas share, and the pages that belong to no area (the landing page, not found).
 
+pub mod error_view;
 pub mod field;
 pub mod form;
 pub mod home;

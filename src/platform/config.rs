@@ -1,5 +1,8 @@
-//! Typed settings read once from the environment.
+//! Typed settings read once from the environment. A value that cannot be read stops start-up with the
+//! variable's name, rather than being silently replaced by a default.
 
+use anyhow::Context;
+use ipnet::IpNet;
 use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/insight.db";
@@ -23,6 +26,39 @@ pub struct Settings {
     pub widget_requests_per_minute: u32,
     /// New sign-in sessions one Client ID may start per minute, across all addresses.
     pub signins_per_client_per_minute: u32,
+    /// The portal's public origin (`https://insight.example`); when set, requests for other hosts are refused
+    /// and every link is built from it.
+    pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` / `X-Forwarded-Proto` are believed (`APP_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpNet>,
+    pub limits: LimitSettings,
+}
+
+/// Abuse limits; every one has its variable (README, `.env.example`).
+#[derive(Debug, Clone)]
+pub struct LimitSettings {
+    /// Longest a log-in or registration waits for an argon2 slot before it is answered 503.
+    pub hash_queue_wait: Duration,
+    /// New portal accounts one address may register per hour.
+    pub registrations_per_hour: u32,
+    /// Wrong portal passwords (per account and per address) before log-in is refused for a growing delay.
+    pub login_failures_allowed: u32,
+    /// Wrong bank passwords and wrong one-time codes allowed in one sign-in session.
+    pub bank_attempts_per_session: i64,
+    /// Failed bank log-ins one address may cause for one Client ID before it must wait.
+    pub bank_failures_per_client_address: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            hash_queue_wait: Duration::from_secs(3),
+            registrations_per_hour: 20,
+            login_failures_allowed: 5,
+            bank_attempts_per_session: 3,
+            bank_failures_per_client_address: 10,
+        }
+    }
 }
 
 /// Timings of the import worker; tests shorten them.
@@ -53,38 +89,126 @@ impl Default for ImportTuning {
 }
 
 impl Settings {
-    pub fn from_env() -> Self {
+    pub fn from_env() -> anyhow::Result<Self> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let public_url = var("APP_PUBLIC_URL").unwrap_or_default();
-        Self {
+        fn number<T: std::str::FromStr>(name: &str, raw: Option<String>, default: T) -> anyhow::Result<T> {
+            match raw {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| anyhow::anyhow!("{name}={v:?} is not a valid number")),
+            }
+        }
+        let public_url = var("APP_PUBLIC_URL").map(|u| parse_public_url(&u)).transpose()?;
+        let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let defaults = LimitSettings::default();
+        Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            secure_cookies: var("APP_SECURE_COOKIES")
-                .map(|v| v == "true" || v == "1")
-                .unwrap_or_else(|| public_url.starts_with("https://")),
+            secure_cookies: var("APP_SECURE_COOKIES").map(|v| v == "true" || v == "1").unwrap_or(https),
             session_inactivity: Duration::from_secs(8 * 3600),
-            max_concurrent_hashes: var("APP_MAX_CONCURRENT_HASHES").and_then(|v| v.parse().ok()).unwrap_or(2),
-            workers: var("APP_IMPORT_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(2),
+            max_concurrent_hashes: number("APP_MAX_CONCURRENT_HASHES", var("APP_MAX_CONCURRENT_HASHES"), 2)?,
+            workers: number("APP_IMPORT_WORKERS", var("APP_IMPORT_WORKERS"), 2)?,
             import: ImportTuning {
-                lease: var("APP_IMPORT_LEASE_SECS")
-                    .and_then(|v| v.parse().ok())
-                    .map(Duration::from_secs)
-                    .unwrap_or(ImportTuning::default().lease),
+                lease: Duration::from_secs(number(
+                    "APP_IMPORT_LEASE_SECS",
+                    var("APP_IMPORT_LEASE_SECS"),
+                    ImportTuning::default().lease.as_secs(),
+                )?),
                 ..ImportTuning::default()
             },
             disabled_targets: var("APP_DISABLED_TARGETS")
                 .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                 .unwrap_or_default(),
-            signins_per_client_per_minute: var("APP_SIGNINS_PER_CLIENT_PER_MINUTE")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(600),
-            widget_requests_per_minute: var("APP_WIDGET_REQUESTS_PER_MINUTE")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(300),
-        }
+            signins_per_client_per_minute: number(
+                "APP_SIGNINS_PER_CLIENT_PER_MINUTE",
+                var("APP_SIGNINS_PER_CLIENT_PER_MINUTE"),
+                600,
+            )?,
+            widget_requests_per_minute: number(
+                "APP_WIDGET_REQUESTS_PER_MINUTE",
+                var("APP_WIDGET_REQUESTS_PER_MINUTE"),
+                300,
+            )?,
+            public_url,
+            trusted_proxies: var("APP_TRUSTED_PROXIES").map(|v| parse_proxies(&v)).transpose()?.unwrap_or_default(),
+            limits: LimitSettings {
+                hash_queue_wait: Duration::from_millis(number(
+                    "APP_HASH_QUEUE_WAIT_MS",
+                    var("APP_HASH_QUEUE_WAIT_MS"),
+                    defaults.hash_queue_wait.as_millis() as u64,
+                )?),
+                registrations_per_hour: number(
+                    "APP_REGISTRATIONS_PER_HOUR",
+                    var("APP_REGISTRATIONS_PER_HOUR"),
+                    defaults.registrations_per_hour,
+                )?,
+                login_failures_allowed: number(
+                    "APP_LOGIN_FAILURES_ALLOWED",
+                    var("APP_LOGIN_FAILURES_ALLOWED"),
+                    defaults.login_failures_allowed,
+                )?,
+                bank_attempts_per_session: defaults.bank_attempts_per_session,
+                bank_failures_per_client_address: number(
+                    "APP_BANK_FAILURES_PER_CLIENT_ADDRESS",
+                    var("APP_BANK_FAILURES_PER_CLIENT_ADDRESS"),
+                    defaults.bank_failures_per_client_address,
+                )?,
+            },
+        })
     }
 
-    /// Settings for tests and tools: everything default but the database.
+    /// Settings for tests and tools: everything from the environment but the database.
     pub fn for_database(database_url: impl Into<String>) -> Self {
-        Self { database_url: database_url.into(), ..Self::from_env() }
+        let env = Self::from_env().unwrap_or_else(|e| panic!("invalid settings in the environment: {e:#}"));
+        Self { database_url: database_url.into(), ..env }
+    }
+
+    /// Whether requests reach Insight over https: its public URL says so.
+    pub fn public_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// `https://insight.example[:port]`: an origin, no path.
+fn parse_public_url(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim()).with_context(|| format!("APP_PUBLIC_URL={raw:?} is not a URL"))?;
+    let origin = url.origin().ascii_serialization();
+    if !matches!(url.scheme(), "http" | "https") || origin == "null" || url.path().len() > 1 {
+        anyhow::bail!("APP_PUBLIC_URL={raw:?} must be an origin like https://insight.example (no path)");
+    }
+    Ok(origin)
+}
+
+/// `10.0.0.0/8, 192.168.1.1, ::1`: networks or single addresses.
+fn parse_proxies(raw: &str) -> anyhow::Result<Vec<IpNet>> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| anyhow::anyhow!("APP_TRUSTED_PROXIES: {p:?} is not an address or CIDR network"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_are_reduced_to_their_origin_and_paths_refused() {
+        assert_eq!(parse_public_url("https://Insight.Example/").unwrap(), "https://insight.example");
+        assert_eq!(parse_public_url("http://127.0.0.1:3000").unwrap(), "http://127.0.0.1:3000");
+        assert!(parse_public_url("https://insight.example/app").is_err());
+        assert!(parse_public_url("ftp://insight.example").is_err());
+        assert!(parse_public_url("insight.example").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks_or_addresses() {
+        let nets = parse_proxies("10.0.0.0/8, 192.168.1.7 ,::1").unwrap();
+        assert_eq!(nets.len(), 3);
+        assert!(nets[1].contains(&"192.168.1.7".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_proxies("10.0.0.0/33").is_err());
+        assert!(parse_proxies("proxy.local").is_err());
     }
 }

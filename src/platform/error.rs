@@ -6,6 +6,9 @@ use crate::error::AppError;
 pub enum ServerError {
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// A bounded resource (the argon2 slots) stayed taken longer than a request may wait.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -22,6 +25,7 @@ impl From<ServerError> for AppError {
     fn from(e: ServerError) -> Self {
         match &e {
             ServerError::Db(sqlx::Error::RowNotFound) => AppError::NotFound,
+            ServerError::Busy => AppError::Overloaded { retry_after_secs: 5 },
             _ => {
                 // Logged once here with its whole cause chain; the browser only learns that it failed.
                 tracing::error!(error.cause_chain = ?anyhow::Error::from(e), "request failed");

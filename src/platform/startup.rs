@@ -2,8 +2,8 @@
 
 use super::config::Settings;
 use super::db::{Db, SessionStoreAny};
-use super::http::csrf;
-use super::http::rate_limit::{self, RateLimiter};
+use super::http::rate_limit::{self, Limits};
+use super::http::{csrf, headers, input, request, statuses};
 use super::state::AppState;
 use crate::account::server::guard;
 use crate::app::{shell, App};
@@ -32,6 +32,12 @@ pub struct Application {
 impl Application {
     /// Connects and migrates the database and binds the listener (port 0 picks a free port, for tests).
     pub async fn build(settings: Settings, leptos_options: LeptosOptions, addr: SocketAddr) -> anyhow::Result<Self> {
+        if cfg!(not(debug_assertions)) && settings.public_url.is_none() {
+            tracing::warn!(
+                "APP_PUBLIC_URL is not set: invite links and the CSRF check follow each request's Host header. \
+                 Set it to the portal's public URL (e.g. https://insight.example) in production."
+            );
+        }
         let (db, store) = Db::connect(&settings.database_url).await?;
         let disabled: Vec<TargetId> =
             settings.disabled_targets.iter().filter_map(|t| TargetId::parse(t).ok()).collect();
@@ -41,14 +47,7 @@ impl Application {
             hash_permits: Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1))),
             catalog: Arc::new(Catalog::from_config(&disabled)),
             import_queued: Arc::new(tokio::sync::Notify::new()),
-            widget_limiter: Arc::new(RateLimiter::new(
-                settings.widget_requests_per_minute,
-                std::time::Duration::from_secs(60),
-            )),
-            signin_limiter: Arc::new(RateLimiter::new(
-                settings.signins_per_client_per_minute,
-                std::time::Duration::from_secs(60),
-            )),
+            limits: Arc::new(Limits::new(&settings)),
             settings: Arc::new(settings),
             after_import: analysis::store_after_import,
         };
@@ -64,6 +63,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let deletion =
             tokio::spawn(self.store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(600)));
+        let limits = self.state.limits.clone();
+        let sweeper = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                limits.sweep();
+            }
+        });
         let workers = worker::spawn_workers(&self.state);
         tracing::info!("Insight is listening on http://{}", self.local_addr());
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
@@ -71,6 +78,7 @@ impl Application {
             .await
             .context("server failed")?;
         deletion.abort();
+        sweeper.abort();
         // A job cut short here is resumed by the next worker once its lease expires; nothing is lost.
         for w in workers {
             w.abort();
@@ -89,19 +97,54 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
             tower_sessions::cookie::time::Duration::try_from(state.settings.session_inactivity)
                 .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
         ));
-    let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let (nosniff, referrer, no_store) = headers::static_header_layers();
     Router::new()
-        .route("/signin-widget.js", axum::routing::get(widget_http::loader_script))
-        .route("/applications/{id}/{file}", axum::routing::get(export::export))
-        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .route(LOADER_ROUTE, axum::routing::get(widget_http::loader_script))
+        .route(EXPORT_ROUTE, axum::routing::get(export::export))
+        .leptos_routes_with_context(&state, route_list(), provide_request_nonce, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_request_nonce, shell))
+        .layer(axum::middleware::from_fn(statuses::server_fn_statuses))
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::require_login_for_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), widget_http::frame_policy))
-        .layer(axum::middleware::from_fn_with_state(state.widget_limiter.clone(), rate_limit::limit_widget_requests))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), rate_limit::limit_widget_requests))
         .layer(session_layer)
-        .layer(axum::middleware::from_fn(csrf::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(state.settings.clone(), csrf::reject_cross_site))
+        .layer(no_store)
+        .layer(referrer)
+        .layer(nosniff)
+        .layer(axum::middleware::from_fn(input::limit_body))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.settings.clone(), request::resolve_request))
         .with_state(state)
+}
+
+/// The paths of the app's pages (`/applications/:id`), for tests that must cover every route.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_string()).collect()
+}
+
+/// The routes served by plain handlers beside the pages and server functions.
+pub const LOADER_ROUTE: &str = "/signin-widget.js";
+pub const EXPORT_ROUTE: &str = "/applications/{id}/{file}";
+
+/// The app's routes, generated once per process: Leptos suppresses resources in every server of the process
+/// while it walks the route tree (leptos#4773), so a second walk beside a running server could stall a
+/// streamed page.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Hands the response's CSP nonce (chosen by the security headers) to the render, so Leptos' inline scripts
+/// carry it.
+fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) =
+        use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<headers::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,7 +1,7 @@
 use super::config::Settings;
 use super::db::Db;
 use super::error::ServerResult;
-use super::http::rate_limit::RateLimiter;
+use super::http::rate_limit::Limits;
 use crate::banks::server::Catalog;
 use crate::shared::{ImportId, OrganisationId};
 use axum::extract::FromRef;
@@ -23,10 +23,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Wakes idle import workers of this process when an import is queued.
     pub import_queued: Arc<Notify>,
-    /// All widget requests per client address.
-    pub widget_limiter: Arc<RateLimiter>,
-    /// New sign-ins per Client ID, whatever address they come from.
-    pub signin_limiter: Arc<RateLimiter<String>>,
+    /// This instance's abuse limits.
+    pub limits: Arc<Limits>,
     /// Run by the worker once an import has finished, with its data complete.
     pub after_import: AfterImport,
 }

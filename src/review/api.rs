@@ -100,7 +100,7 @@ pub async fn list_transactions(
     text: Option<String>,
     sort: Option<String>,
 ) -> AppResult<TransactionPage> {
-    use super::model::filter::{TransactionFilter, TransactionSort};
+    use super::model::filter::{searchable, TransactionFilter, TransactionSort};
     use crate::account::server::current_user;
     use crate::error::{AppError, FieldErrors};
     use crate::imports::server::reads;
@@ -133,7 +133,7 @@ pub async fn list_transactions(
         to,
         min_minor,
         max_minor,
-        text: present(text).map(|t| t.chars().take(200).collect()),
+        text: present(text).map(|t| searchable(&t)),
         sort: TransactionSort::from_query(&sort.unwrap_or_default()),
     };
     Ok(super::server::search::transaction_page(&state.db, &import, account_id, &filter, page.clamp(0, 100_000)).await?)
@@ -158,6 +158,9 @@ pub async fn decide_application(import_id: ImportId, decision: String, note: Str
     let note = note.trim();
     if to == Decision::Rejected && note.is_empty() {
         return Err(AppError::invalid("note", "A note is required to reject."));
+    }
+    if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(AppError::invalid("note", "A note can hold text and line breaks only."));
     }
     if note.chars().count() > 2000 {
         return Err(AppError::invalid("note", "A note can be at most 2,000 characters."));

@@ -22,6 +22,20 @@ text_enum! {
 }
 
 impl WidgetErrorCode {
+    /// The HTTP status a widget step answers with this code.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::InvalidCredentials | Self::InvalidOneTimeCode => 422,
+            Self::AccessBlocked | Self::OriginNotAllowed => 403,
+            Self::AccessTemporarilyBlocked => 429,
+            Self::ServiceTemporarilyUnavailable => 503,
+            Self::SessionExpired | Self::UserCancelled => 409,
+            Self::UnknownClient => 404,
+            Self::InvalidOptions => 400,
+            Self::InternalError => 500,
+        }
+    }
+
     /// Errors after which the user can simply try the same step again.
     pub fn can_retry_step(self) -> bool {
         matches!(self, Self::InvalidCredentials | Self::InvalidOneTimeCode)

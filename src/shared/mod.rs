@@ -11,6 +11,7 @@ pub mod money;
 pub mod password;
 pub mod query;
 pub mod role;
+pub mod secret;
 pub mod serde_text;
 pub mod text_enum;
 
@@ -22,6 +23,7 @@ pub use ids::{AccountId, ImportId, OrganisationId, UserId};
 pub use locale::Locale;
 pub use password::Password;
 pub use role::Role;
+pub use secret::Secret;
 
 /// A yes/no column: both engines store it as an integer 0/1, so rows read it through this (`try_from = "i64"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

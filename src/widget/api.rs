@@ -11,6 +11,7 @@ use super::model::flow::{SigninStep, WidgetContext};
 use super::model::settings::{WidgetConfigView, WidgetSettings};
 use crate::error::AppResult;
 use crate::imports::model::ImportProgress;
+use crate::shared::Secret;
 use leptos::prelude::*;
 
 pub type WidgetResult<T> = Result<T, WidgetError>;
@@ -34,37 +35,38 @@ pub async fn start_signin(#[server(flatten)] options: EmbedOptions, bank: String
 }
 
 #[server(prefix = "/api", endpoint = "widget/consent")]
-pub async fn give_consent(session: String) -> WidgetResult<()> {
+pub async fn give_consent(session: Secret) -> WidgetResult<()> {
     use super::server::flow;
-    flow::consent(&flow::state()?, &session).await
+    flow::consent(&flow::state()?, session.expose()).await
 }
 
 #[server(prefix = "/api", endpoint = "widget/credentials")]
-pub async fn submit_credentials(session: String, login: String, password: String) -> WidgetResult<SigninStep> {
+pub async fn submit_credentials(session: Secret, login: Secret, password: Secret) -> WidgetResult<SigninStep> {
     use super::server::flow;
     use crate::banks::server::Credentials;
     // From here on the credentials live only inside `Credentials`, whose Debug output is redacted.
-    let credentials = Credentials::new(login, password);
-    flow::submit_credentials(&flow::state()?, &session, credentials).await
+    let credentials = Credentials::new(login.into_exposed(), password.into_exposed());
+    let client = crate::platform::http::request::facts().await;
+    flow::submit_credentials(&flow::state()?, session.expose(), credentials, client).await
 }
 
 #[server(prefix = "/api", endpoint = "widget/code")]
-pub async fn submit_one_time_code(session: String, code: String) -> WidgetResult<SigninStep> {
+pub async fn submit_one_time_code(session: Secret, code: Secret) -> WidgetResult<SigninStep> {
     use super::server::flow;
     use crate::banks::server::OneTimeCode;
-    flow::submit_code(&flow::state()?, &session, OneTimeCode::new(code)).await
+    flow::submit_code(&flow::state()?, session.expose(), OneTimeCode::new(code.into_exposed())).await
 }
 
 #[server(prefix = "/api", endpoint = "widget/cancel")]
-pub async fn cancel_signin(session: String) -> WidgetResult<()> {
+pub async fn cancel_signin(session: Secret) -> WidgetResult<()> {
     use super::server::flow;
-    flow::cancel(&flow::state()?, &session).await
+    flow::cancel(&flow::state()?, session.expose()).await
 }
 
 #[server(prefix = "/api", endpoint = "widget/progress")]
-pub async fn get_import_progress(session: String) -> WidgetResult<Option<ImportProgress>> {
+pub async fn get_import_progress(session: Secret) -> WidgetResult<Option<ImportProgress>> {
     use super::server::flow;
-    flow::progress(&flow::state()?, &session).await
+    flow::progress(&flow::state()?, session.expose()).await
 }
 
 #[server(prefix = "/api", endpoint = "widget-settings/get")]

@@ -194,14 +194,14 @@ async fn bad_registration_input_gets_field_errors_and_creates_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_migration_stops_start_up_with_a_clear_message() {
-    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
-        return; // tampering with the migration table is shown on SQLite; the check is the same code
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/tampered.db", dir.path().display());
+    let (url, _dir) = fresh_database_url().await;
     let (db, _) = insight::platform::db::Db::connect(&url).await.expect("first start migrates");
     // Someone edited an applied migration: its checksum no longer matches the binary's.
-    sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = 1").execute(&db.pool).await.unwrap();
+    let tamper = match db.backend {
+        insight::platform::db::Backend::Sqlite => "UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = 1",
+        insight::platform::db::Backend::Postgres => "UPDATE _sqlx_migrations SET checksum = '\\x00' WHERE version = 1",
+    };
+    sqlx::query(tamper).execute(&db.pool).await.unwrap();
     db.pool.close().await;
     let err = insight::platform::db::Db::connect(&url).await.expect_err("start-up must fail");
     let message = format!("{err:#}");

@@ -1,7 +1,7 @@
 //! The real server binary, killed with SIGKILL in the middle of a 100,000-transaction import and started
 //! again on the same database: the import must finish with every row exactly once.
 
-use crate::helpers::{client, ok, PASSWORD};
+use crate::helpers::{client, fresh_database_url, ok, PASSWORD};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -42,11 +42,8 @@ async fn wait_until_up(base: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_survives_kill_9_of_the_server_without_losing_or_duplicating_rows() {
-    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
-        return; // one engine is enough for this slow test; it runs on the SQLite pass
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}/crash.db", dir.path().display());
+    // On the engine of this test pass (SQLite, or PostgreSQL when TEST_DATABASE_URL names a server).
+    let (db_url, _dir) = fresh_database_url().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     let server = start(&db_url, port);
@@ -55,7 +52,8 @@ async fn an_import_survives_kill_9_of_the_server_without_losing_or_duplicating_r
     let business = client();
     let form = [("company_name", "Crash Co"), ("email", "crash@example.com"), ("password", PASSWORD)];
     assert!(ok(&business.post(format!("{base}/api/auth/register")).form(&form).send().await.unwrap()));
-    let pool = sqlx::SqlitePool::connect(&db_url).await.unwrap();
+    let (db, _) = insight::platform::db::Db::connect(&db_url).await.unwrap();
+    let pool = db.pool;
     let (client_id,): (String,) = sqlx::query_as("SELECT client_id FROM organisation").fetch_one(&pool).await.unwrap();
     let widget = client();
     let call = |path: &'static str, form: Vec<(&'static str, String)>| {

@@ -46,7 +46,7 @@ pub fn logs() -> String {
 
 /// Where tests keep their database: a temp SQLite file, or a new database on the PostgreSQL server named by
 /// `TEST_DATABASE_URL` (e.g. `postgres://postgres@127.0.0.1:54329/postgres`).
-async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
+pub async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
         Some(admin_url) => {
             use sqlx::Connection;
@@ -65,9 +65,8 @@ async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
 }
 
 pub fn client() -> Client {
-    // A stuck request fails its test instead of hanging the whole run. With two test servers running side by
-    // side in one process (each on its own Tokio runtime), a dashboard response occasionally never finished
-    // streaming; the suite therefore runs one test at a time (scripts/test.sh), as a server runs in production.
+    // A stuck request fails its test instead of hanging the whole run (a safety net: the route list, whose
+    // generation once stalled a streamed page of another test's server, is now generated once per process).
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
@@ -260,6 +259,13 @@ impl TestApp {
 
 pub fn ok(r: &Response) -> bool {
     r.status().is_success() || r.status().is_redirection()
+}
+
+/// The `frame-ancestors` directive of a response's Content-Security-Policy (the rest of the policy is about
+/// scripts and is checked on its own).
+pub fn frame_ancestors(r: &Response) -> String {
+    let csp = r.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    csp.split(';').map(str::trim).find(|d| d.starts_with("frame-ancestors")).unwrap_or_default().to_string()
 }
 
 /// Decodes a server function's error body.

@@ -3,9 +3,13 @@
 
 mod auth;
 mod crash;
+mod headers;
 mod helpers;
+mod hostile;
 mod imports;
+mod limits;
 mod portal;
 mod review;
+mod statuses;
 mod widget;
 mod widget_settings;

@@ -107,7 +107,7 @@ async fn the_saved_months_and_origins_are_enforced_by_the_widget() {
     let err = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap_err();
     assert_eq!(err.code, insight::shared::WidgetErrorCode::OriginNotAllowed);
     let page = app.get(&format!("/embed/signin?client_id={client_id}&origin=https://shop.example")).await;
-    assert_eq!(page.headers()["content-security-policy"], "frame-ancestors 'self' https://shop.example");
+    assert_eq!(frame_ancestors(&page), "frame-ancestors 'self' https://shop.example");
     let r = app
         .post_form(
             "/api/widget/start",

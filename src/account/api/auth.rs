@@ -1,25 +1,33 @@
 use crate::account::model::Me;
 use crate::error::AppResult;
+use crate::shared::Secret;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "auth/register")]
-pub async fn register(company_name: String, email: String, password: String) -> AppResult<()> {
-    use crate::account::server::{organisations, password, session::TypedSession};
+pub async fn register(company_name: String, email: String, password: Secret) -> AppResult<()> {
+    use crate::account::server::{organisations, password as hashing, session::TypedSession};
     use crate::error::{AppError, FieldErrors};
-    use crate::platform::{error::ServerError, state::AppState};
+    use crate::platform::http::{rate_limit::retry_after_secs, request};
+    use crate::platform::state::AppState;
     use crate::shared::{ClientId, CompanyName, EmailAddress, Password};
     use rand::RngCore;
 
     let mut errors = FieldErrors::new();
     let name = CompanyName::parse(&company_name).map_err(|m| errors.add("company_name", m)).ok();
     let email = EmailAddress::parse(&email).map_err(|m| errors.add("email", m)).ok();
-    let password = Password::parse_new(password).map_err(|m| errors.add("password", m)).ok();
+    let password = Password::parse_new(password.into_exposed()).map_err(|m| errors.add("password", m)).ok();
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(AppError::Invalid(errors));
     };
 
     let state = AppState::from_context()?;
-    let hash = password::hash_password(&state, password).await.map_err(ServerError::from)?;
+    // Counted only once the form is valid, so a typo does not use up an address's allowance.
+    if let Some(ip) = request::facts().await.map(|f| f.limit_key()) {
+        if let Err(wait) = state.limits.registrations.check(&ip) {
+            return Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) });
+        }
+    }
+    let hash = hashing::hash_password(&state, password).await?;
     let mut rng = rand::rngs::OsRng;
     let mut id_bytes = [0u8; 22];
     rng.fill_bytes(&mut id_bytes);
@@ -48,50 +56,32 @@ pub async fn register(company_name: String, email: String, password: String) -> 
 }
 
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn log_in(email: String, password: String) -> AppResult<()> {
+pub async fn log_in(email: String, password: Secret) -> AppResult<()> {
     use crate::account::model::AuditAction;
-    use crate::account::server::{audit, password, session::TypedSession, users};
+    use crate::account::server::{audit, login, session::TypedSession, users};
     use crate::error::{AppError, FieldErrors};
-    use crate::platform::{error::ServerError, http::request, state::AppState};
-    use crate::shared::{EmailAddress, Password};
+    use crate::platform::{http::request, state::AppState};
+    use crate::shared::Password;
 
     let mut errors = FieldErrors::new();
     if email.trim().is_empty() {
         errors.add("email", "Please enter your email address.");
     }
-    let password = Password::parse_attempt(password).map_err(|m| errors.add("password", m)).ok();
+    let password = Password::parse_attempt(password.into_exposed()).map_err(|m| errors.add("password", m)).ok();
     errors.into_result()?;
     let password = password.ok_or(AppError::InvalidLogin)?;
 
     let state = AppState::from_context()?;
-    // A malformed address cannot belong to anyone; it still costs one verification so timing says nothing.
-    let found = match EmailAddress::parse(&email) {
-        Ok(email) => users::find_credentials(&state.db, &email).await?,
-        Err(_) => None,
-    };
-    let (user_id, hash) = match found {
-        Some((id, hash)) => (Some(id), Some(hash)),
-        None => (None, None),
-    };
-    let valid = password::verify_password(&state, hash, password).await.map_err(ServerError::from)?;
-    match user_id {
-        Some(user_id) if valid => {
-            TypedSession::extract().await?.log_in(user_id).await?;
-            if let Some(user) = users::find_current(&state.db, user_id).await? {
-                let event = audit::NewAuditEvent::by(
-                    &user,
-                    AuditAction::LogIn,
-                    None,
-                    "logged in".into(),
-                    request::client_ip().await,
-                );
-                audit::record(&state.db.pool, &event).await?;
-            }
-            leptos_axum::redirect("/dashboard");
-            Ok(())
-        }
-        _ => Err(AppError::InvalidLogin),
+    let facts = request::facts().await;
+    let user_id = login::verify(&state, &email, password, facts).await?;
+    TypedSession::extract().await?.log_in(user_id).await?;
+    if let Some(user) = users::find_current(&state.db, user_id).await? {
+        let ip = facts.map(|f| f.client_ip.to_string());
+        let event = audit::NewAuditEvent::by(&user, AuditAction::LogIn, None, "logged in".into(), ip);
+        audit::record(&state.db.pool, &event).await?;
     }
+    leptos_axum::redirect("/dashboard");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "auth/logout")]

@@ -1,6 +1,6 @@
 use crate::account::model::{InviteView, MemberView};
 use crate::error::AppResult;
-use crate::shared::UserId;
+use crate::shared::{Secret, UserId};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "team/members")]
@@ -81,27 +81,28 @@ pub async fn remove_member(user_id: UserId) -> AppResult<()> {
 }
 
 #[server(prefix = "/api", endpoint = "team/invite/get")]
-pub async fn get_invite(token: String) -> AppResult<InviteView> {
+pub async fn get_invite(token: Secret) -> AppResult<InviteView> {
     use crate::account::server::{password, team};
     use crate::error::AppError;
     use crate::platform::state::AppState;
     let state = AppState::from_context()?;
-    let invite = team::open_invite(&state.db, &password::token_hash(&token)).await?.ok_or(AppError::NotFound)?;
+    let invite =
+        team::open_invite(&state.db, &password::token_hash(token.expose())).await?.ok_or(AppError::NotFound)?;
     Ok(InviteView { organisation_name: invite.organisation_name, email: invite.email, role: invite.role })
 }
 
 #[server(prefix = "/api", endpoint = "team/invite/accept")]
-pub async fn accept_invite(token: String, password: String) -> AppResult<()> {
+pub async fn accept_invite(token: Secret, password: Secret) -> AppResult<()> {
     use crate::account::server::team::{self, AcceptOutcome};
     use crate::account::server::{password as hashing, session::TypedSession};
     use crate::error::AppError;
-    use crate::platform::{error::ServerError, http::request, state::AppState};
+    use crate::platform::{http::request, state::AppState};
     use crate::shared::Password;
-    let password = Password::parse_new(password).map_err(|m| AppError::invalid("password", m))?;
+    let password = Password::parse_new(password.into_exposed()).map_err(|m| AppError::invalid("password", m))?;
     let state = AppState::from_context()?;
     let gone = || AppError::Conflict("This invite link is no longer valid. Ask your admin for a new one.".into());
-    let invite = team::open_invite(&state.db, &hashing::token_hash(&token)).await?.ok_or_else(gone)?;
-    let hash = hashing::hash_password(&state, password).await.map_err(ServerError::from)?;
+    let invite = team::open_invite(&state.db, &hashing::token_hash(token.expose())).await?.ok_or_else(gone)?;
+    let hash = hashing::hash_password(&state, password).await?;
     match team::accept_invite(&state.db, &invite, &hash, request::client_ip().await).await? {
         AcceptOutcome::Joined { user_id } => {
             TypedSession::extract().await?.log_in(user_id).await?;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod current_user;
 pub mod guard;
+pub mod login;
 pub mod organisations;
 pub mod password;
 pub mod session;

@@ -1,5 +1,6 @@
 //! Password hashing: argon2id, off the async executor, with bounded concurrency; and token digests.
 
+use crate::platform::error::{ServerError, ServerResult};
 use crate::platform::state::AppState;
 use crate::shared::Password;
 use anyhow::Context;
@@ -7,6 +8,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::fmt;
 use std::sync::OnceLock;
+use tokio::sync::SemaphorePermit;
 
 /// A stored argon2id PHC string. Deliberately not `Serialize`, and `Debug` hides it.
 #[derive(Clone, PartialEq, Eq)]
@@ -34,9 +36,21 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-pub async fn hash_password(state: &AppState, password: Password) -> anyhow::Result<PasswordHash> {
-    let _permit = state.hash_permits.acquire().await.context("hash limiter closed")?;
-    tokio::task::spawn_blocking(move || {
+/// One of the bounded argon2 slots, waited for at most `hash_queue_wait`: under a burst of log-ins a
+/// request is answered "busy" (503) instead of queueing for minutes behind bogus ones.
+async fn hash_slot(state: &AppState) -> ServerResult<SemaphorePermit<'_>> {
+    match tokio::time::timeout(state.settings.limits.hash_queue_wait, state.hash_permits.acquire()).await {
+        Ok(permit) => Ok(permit.context("hash limiter closed")?),
+        Err(_) => {
+            tracing::warn!("argon2 slots busy; request refused");
+            Err(ServerError::Busy)
+        }
+    }
+}
+
+pub async fn hash_password(state: &AppState, password: Password) -> ServerResult<PasswordHash> {
+    let _permit = hash_slot(state).await?;
+    let hashed = tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         hasher()
             .hash_password(password.expose().as_bytes(), &salt)
@@ -44,19 +58,16 @@ pub async fn hash_password(state: &AppState, password: Password) -> anyhow::Resu
             .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))
     })
     .await
-    .context("hashing task panicked")?
+    .context("hashing task panicked")??;
+    Ok(hashed)
 }
 
 /// Verifies against the stored hash, or against a dummy hash when the e-mail is unknown, so both cases take
 /// the same time and give the same answer.
-pub async fn verify_password(
-    state: &AppState,
-    stored: Option<PasswordHash>,
-    password: Password,
-) -> anyhow::Result<bool> {
+pub async fn verify_password(state: &AppState, stored: Option<PasswordHash>, password: Password) -> ServerResult<bool> {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let _permit = state.hash_permits.acquire().await.context("hash limiter closed")?;
-    tokio::task::spawn_blocking(move || {
+    let _permit = hash_slot(state).await?;
+    let valid = tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = match stored {
             Some(h) => h.0,
@@ -72,10 +83,11 @@ pub async fn verify_password(
         };
         let parsed = argon2::PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
         let ok = hasher().verify_password(password.expose().as_bytes(), &parsed).is_ok();
-        Ok(ok && known)
+        anyhow::Ok(ok && known)
     })
     .await
-    .context("verification task panicked")?
+    .context("verification task panicked")??;
+    Ok(valid)
 }
 
 /// What is stored for a one-time token (an invite link): its SHA-256, so a database leak reveals no usable link.

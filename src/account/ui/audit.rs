@@ -1,6 +1,7 @@
 //! `/settings/audit` (admins): the append-only trail of who did what, when, from where.
 
 use crate::account::api::audit::{list_audit, AUDIT_PER_PAGE};
+use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use crate::components::status::format_instant;
 use leptos::prelude::*;
@@ -45,7 +46,7 @@ pub fn AuditPage() -> impl IntoView {
                                 </div>
                             }.into_any()
                         }
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -1,6 +1,7 @@
 //! `/settings`: organisation details and the signing secret for checking `sessionIdSignature`.
 
 use crate::account::api::settings::get_settings;
+use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,7 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 }}
                             </section>
                         }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -2,10 +2,11 @@
 //! `/invite/:token`: a colleague sets a password and joins.
 
 use crate::account::api::team::{get_invite, list_members, AcceptInvite, ChangeMemberRole, CreateInvite, RemoveMember};
+use crate::components::error_view::{set_status, ErrorMessage};
 use crate::components::field::Field;
 use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
-use crate::shared::Role;
+use crate::shared::{Role, Secret};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,7 +32,7 @@ pub fn TeamPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                         Ok(list) => view! {
                             <div class="grid">
                                 <section class="card">
@@ -101,7 +102,7 @@ pub fn TeamPage() -> impl IntoView {
 pub fn InvitePage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let invite = Resource::new(token, get_invite);
+    let invite = Resource::new(token, |t| get_invite(Secret::new(t)));
     let accept = ServerAction::<AcceptInvite>::new();
     let error = last_error(accept.value());
     view! {
@@ -123,6 +124,7 @@ pub fn InvitePage() -> impl IntoView {
                                 </ActionForm>
                             }.into_any(),
                             Err(_) => view! {
+                                {set_status(404)}
                                 <h1>"Invite link not valid"</h1>
                                 <p role="alert">"This invite link has expired or was already used. Ask your admin for a new one."</p>
                             }.into_any(),

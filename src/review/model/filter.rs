@@ -57,7 +57,7 @@ impl ApplicationFilter {
                     .map(|(created_at, import_id)| PageCursor::Before { created_at, import_id })
             });
         Self {
-            search: present("q").map(|q| q.chars().take(200).collect()),
+            search: present("q").map(|q| searchable(&q)),
             status: present("status").and_then(|s| ImportStatus::parse(&s).ok()),
             decision: present("decision").and_then(|d| Decision::parse(&d).ok()),
             target: present("bank").filter(|b| b.len() <= 64),
@@ -107,6 +107,12 @@ impl ApplicationFilter {
         }
         parts.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
     }
+}
+
+/// Text to search for as a person typed it: at most 200 characters, control characters dropped (they are
+/// never part of a name, and PostgreSQL cannot hold a NUL).
+pub fn searchable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 /// Filters of one account's transaction table.
@@ -169,5 +175,11 @@ mod tests {
             _ => None,
         });
         assert_eq!(f, ApplicationFilter::default());
+    }
+
+    #[test]
+    fn search_text_is_bounded_and_has_no_control_characters() {
+        assert_eq!(searchable("Jan\u{0}Kowalski\r\n"), "JanKowalski");
+        assert_eq!(searchable(&"x".repeat(1000)).len(), 200);
     }
 }

@@ -9,16 +9,16 @@ use crate::account::server::users::{self, CurrentUser};
 use crate::imports::model::{ImportSummary, Transaction};
 use crate::imports::server::reads::{self, OwnedImport, TRANSACTION_COLUMNS};
 use crate::platform::db::Db;
+use crate::platform::http::request::RequestFacts;
 use crate::platform::state::AppState;
 use crate::review::model::labels::labels_for;
 use crate::shared::money::format_minor;
 use crate::shared::{AccountId, ImportId};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Extension, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use std::net::SocketAddr;
 use tokio::sync::mpsc;
 use tower_sessions::Session;
 
@@ -33,9 +33,15 @@ enum Format {
 pub async fn export(
     State(state): State<AppState>,
     session: Session,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(facts): Extension<RequestFacts>,
+    headers: HeaderMap,
     Path((id, file)): Path<(String, String)>,
 ) -> Response {
+    // SameSite=Lax cookies travel on another site's top-level links; a download of applicant data must start
+    // here (or be typed / bookmarked), never from a link elsewhere.
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return (StatusCode::FORBIDDEN, "Exports can only be downloaded from the portal itself.").into_response();
+    }
     let format = match file.as_str() {
         "export.json" => Format::Json,
         "export.csv" => Format::Csv,
@@ -57,7 +63,7 @@ pub async fn export(
                 .into_response();
         }
     };
-    record_export(&state.db, &user, import_id, format, Some(peer.ip().to_string())).await;
+    record_export(&state.db, &user, import_id, format, Some(facts.client_ip.to_string())).await;
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let db = state.db.clone();
     let target_name = state.catalog.display_name(&import.summary().target_id);
@@ -192,9 +198,12 @@ async fn write_json(db: &Db, import: &OwnedImport, target_name: String, tx: &Sen
     send(tx, format!("],\"decisions\":{}}}", serde_json::to_string(&decisions)?)).await
 }
 
-/// A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula is defused.
+/// A CSV cell, every one of them: quoted when needed, and text a spreadsheet would run as a formula is
+/// defused (a plain signed amount like `-12.30` is a number, not a formula, and stays as it is).
 fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+    let number =
+        v.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+    let v = if !number && v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
     if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
@@ -213,18 +222,19 @@ impl AsyncChunk for CsvChunks<'_> {
         let mut out = String::with_capacity(rows.len() * 160);
         for t in &rows {
             let cells = [
-                csv_cell(self.iban),
-                t.transaction_on.clone(),
-                t.booked_on.clone().unwrap_or_default(),
-                format_minor(t.amount_minor),
-                self.currency.to_string(),
-                t.balance_after_minor.map(format_minor).unwrap_or_default(),
-                csv_cell(&t.title),
-                csv_cell(t.party.as_deref().unwrap_or_default()),
-                csv_cell(t.party_iban.as_deref().unwrap_or_default()),
-                csv_cell(&t.kind),
-                t.status.to_string(),
-            ];
+                self.iban,
+                &t.transaction_on,
+                t.booked_on.as_deref().unwrap_or_default(),
+                &format_minor(t.amount_minor),
+                self.currency,
+                &t.balance_after_minor.map(format_minor).unwrap_or_default(),
+                &t.title,
+                t.party.as_deref().unwrap_or_default(),
+                t.party_iban.as_deref().unwrap_or_default(),
+                &t.kind,
+                t.status.as_str(),
+            ]
+            .map(csv_cell);
             out.push_str(&cells.join(","));
             out.push_str("\r\n");
         }
@@ -253,5 +263,8 @@ mod tests {
         assert_eq!(super::csv_cell("a,b"), "\"a,b\"");
         assert_eq!(super::csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(super::csv_cell("-12.30"), "-12.30", "amounts stay numbers");
+        assert_eq!(super::csv_cell("-2+3"), "'-2+3");
+        assert_eq!(super::csv_cell("@cmd"), "'@cmd");
     }
 }

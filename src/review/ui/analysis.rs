@@ -1,5 +1,6 @@
 //! The analysis panel of an application: flags first, then the charts and tables behind them.
 
+use crate::components::error_view::ErrorMessage;
 use crate::review::model::analysis::{Analysis, MonthFlow};
 use crate::shared::money::display_minor;
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub fn AnalysisPanel(analysis: Resource<Result<Analysis, crate::error::AppError>
                     match analysis.await {
                         Ok(a) if a.months.is_empty() => view! { <p class="muted">"No transactions to analyse yet."</p> }.into_any(),
                         Ok(a) => view! { <Figures a/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

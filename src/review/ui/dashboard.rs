@@ -1,4 +1,5 @@
 use crate::account::api::dashboard::get_dashboard;
+use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
 use crate::error::AppError;
@@ -34,7 +35,7 @@ pub fn DashboardPage() -> impl IntoView {
                             <p class="muted">"Signed in as "{d.email.clone()}" ("{d.role.to_string()}")."</p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -82,7 +83,7 @@ fn LatestImports(imports: Resource<Result<Vec<ImportSummary>, AppError>>) -> imp
                             <p class="muted">"No imports yet. When an applicant connects their bank through your widget, the import appears here."</p>
                         }.into_any(),
                         Ok(list) => view! { <ImportTable imports=list/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -2,6 +2,7 @@
 //! panel with its history, and exports.
 
 use super::analysis::AnalysisPanel;
+use crate::components::error_view::ErrorMessage;
 use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
@@ -59,7 +60,7 @@ pub fn ApplicationPage() -> impl IntoView {
                         }
                         Err(e) => view! {
                             <h1>"Application not available"</h1>
-                            <p class="form-error" role="alert">{e.to_string()}</p>
+                            <ErrorMessage error=e/>
                         }.into_any(),
                     }
                 })}
@@ -359,7 +360,7 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
                             </div>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }
             }}
         </article>

@@ -1,5 +1,6 @@
 //! `/applications`: the review queue — search, filters in the URL, keyset pages, live status.
 
+use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
 use crate::imports::model::{Decision, ImportStatus, ImportSummary};
@@ -102,7 +103,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                 </nav>
                             }.into_any()
                         }
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -1,21 +1,26 @@
 //! The sign-in steps: resolve the embed options against the organisation's configuration, then walk the
 //! session through bank selection → consent → credentials (→ one-time code) → authorised, queueing the import.
 
-use super::sessions::{self as signin_sessions, Authorised, NewSigninSession, SigninSession, SigninState};
+use super::sessions::{
+    self as signin_sessions, Attempt, Authorised, Begun, NewSigninSession, SigninSession, SigninState,
+};
 use super::{config_store, signature};
 use crate::account::server::organisations::{self, OrganisationRow};
 use crate::banks::server::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
 use crate::imports::model::ImportProgress;
 use crate::imports::server::reads;
 use crate::platform::error::ServerError;
+use crate::platform::http::request::RequestFacts;
 use crate::platform::now_ms;
 use crate::platform::state::AppState;
-use crate::shared::{ClientId, Locale, WidgetErrorCode};
+use crate::shared::{ClientId, Locale, OrganisationId, WidgetErrorCode};
 use crate::widget::model::embed::{CountryCode, EmbedOptions, Months, OwnerExternalId, PageOrigin};
 use crate::widget::model::error::WidgetError;
 use crate::widget::model::flow::{SigninStep, SuccessPayload, WidgetBank, WidgetContext};
 use crate::widget::model::settings::WidgetSettings;
 use rand::RngCore;
+use std::net::IpAddr;
+use std::time::Instant;
 
 /// A sign-in session ends after this long without a step (SPEC: 15 minutes of inactivity).
 pub const SESSION_IDLE_MS: i64 = 15 * 60 * 1000;
@@ -68,7 +73,7 @@ pub async fn resolve_embed(
         .ok_or_else(unknown)?;
     let settings = config_store::get(&state.db, organisation.organisation_id).await.map_err(db_failed(asked_locale))?;
     let locale = match present(&req.locale) {
-        Some(l) => Locale::from_user(l).map_err(|m| invalid(settings.locale, m))?,
+        Some(l) => Locale::from_user(l).map_err(|_| invalid(settings.locale, "locale must be \"en\" or \"pl\""))?,
         None => settings.locale,
     };
     let origin =
@@ -76,7 +81,7 @@ pub async fn resolve_embed(
     let is_preview = own_origin == Some(origin.as_str());
     if !settings.allows_origin(origin.as_str()) && !is_preview {
         return Err(WidgetError::new(WidgetErrorCode::OriginNotAllowed, locale)
-            .with_detail(format!("{} is not on the allowed origins list", origin.as_str())));
+            .with_detail("this page's origin is not on the widget's allowed origins list"));
     }
     let months = match present(&req.months) {
         Some(m) => {
@@ -85,10 +90,13 @@ pub async fn resolve_embed(
         None => settings.months,
     };
     let country = match present(&req.country) {
-        Some(c) => Some(CountryCode::parse(c).map_err(|m| invalid(locale, m))?),
+        Some(c) => Some(CountryCode::parse(c).map_err(|_| invalid(locale, "country must be a two-letter code"))?),
         None => settings.country.clone(),
     };
-    let owner = present(&req.owner).map(OwnerExternalId::parse).transpose().map_err(|m| invalid(locale, m))?;
+    let owner = present(&req.owner)
+        .map(OwnerExternalId::parse)
+        .transpose()
+        .map_err(|_| invalid(locale, "ownerExternalId must be 1 to 128 of A-Z a-z 0-9 . _ : -"))?;
     let embed = Embed {
         organisation,
         settings,
@@ -101,13 +109,15 @@ pub async fn resolve_embed(
     };
     if let Some(target) = &embed.target {
         if !banks(state, &embed).iter().any(|b| b.id.as_str() == target) {
-            return Err(invalid(locale, format!("target \"{target}\" is not an available bank")));
+            return Err(invalid(locale, "the target option is not one of the available banks"));
         }
     }
     Ok(embed)
 }
 
-fn invalid(locale: Locale, detail: impl Into<String>) -> WidgetError {
+/// Embed options the server refuses. The detail is fixed text: the error view may be framed by any page, so
+/// it never repeats what the page sent.
+fn invalid(locale: Locale, detail: &'static str) -> WidgetError {
     WidgetError::new(WidgetErrorCode::InvalidOptions, locale).with_detail(detail)
 }
 
@@ -133,20 +143,22 @@ pub fn context(state: &AppState, embed: &Embed) -> WidgetContext {
     }
 }
 
-fn new_session_id() -> String {
+pub fn new_session_id() -> String {
     let mut bytes = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("ss_{}", hex::encode(bytes))
 }
 
 pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String, WidgetError> {
-    if !state.signin_limiter.allow(embed.organisation.client_id.to_string(), std::time::Instant::now()) {
+    if !banks(state, embed).iter().any(|b| b.id.as_str() == bank) {
+        return Err(invalid(embed.locale, "the chosen bank is not available"));
+    }
+    // Charged only for a valid request, so junk cannot use up a business's budget and switch its widget off.
+    if let Err(wait) = state.limits.signins_per_client.check(&embed.organisation.client_id.to_string()) {
         tracing::warn!(organisation_id = embed.organisation.organisation_id.get(), "sign-in rate limit reached");
         return Err(WidgetError::new(WidgetErrorCode::ServiceTemporarilyUnavailable, embed.locale)
-            .with_detail("too many new sign-ins for this Client ID; try again in a minute"));
-    }
-    if !banks(state, embed).iter().any(|b| b.id.as_str() == bank) {
-        return Err(invalid(embed.locale, format!("bank \"{bank}\" is not available")));
+            .with_detail("too many new sign-ins for this Client ID; try again in a minute")
+            .retry_after(wait));
     }
     let id = new_session_id();
     let new = NewSigninSession {
@@ -199,41 +211,71 @@ fn bank_error(e: BankError, locale: Locale) -> WidgetError {
     WidgetError::new(e.code(), locale)
 }
 
-/// Moves the session to `Verifying` for one bank call; a second request racing it finds the session busy.
-async fn start_verifying(state: &AppState, session: &SigninSession, from: SigninState) -> Result<(), WidgetError> {
-    if signin_sessions::transition(&state.db, &session.id, &[from], SigninState::Verifying)
+/// Takes the session for one bank call: a second request racing it finds the session busy, and once the
+/// allowed wrong attempts are used up the bank is not called again.
+async fn begin(state: &AppState, session: &SigninSession, attempt: Attempt) -> Result<i64, WidgetError> {
+    let max = state.settings.limits.bank_attempts_per_session;
+    match signin_sessions::begin_attempt(&state.db, &session.id, attempt, max)
         .await
         .map_err(db_failed(session.locale))?
     {
-        Ok(())
-    } else {
-        Err(WidgetError::new(WidgetErrorCode::SessionExpired, session.locale))
+        Begun::Verifying { failures } => Ok(failures),
+        Begun::Exhausted => {
+            tracing::warn!(organisation_id = session.organisation_id.get(), "sign-in session out of attempts");
+            Err(WidgetError::new(WidgetErrorCode::AccessTemporarilyBlocked, session.locale))
+        }
+        Begun::NotWaiting => Err(WidgetError::new(WidgetErrorCode::SessionExpired, session.locale)),
     }
 }
 
-/// The bank call failed: go back to `retry_state` when the user may try again, else end the session.
+/// The bank call failed: a wrong password or code is counted and may be tried again; anything else ends the
+/// session.
 async fn after_failure(
     state: &AppState,
     session: &SigninSession,
-    error: WidgetError,
-    retry_state: SigninState,
-) -> WidgetError {
-    let next = if error.code.can_retry_step() { retry_state } else { SigninState::Failed };
-    let _ = signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], next).await;
-    error
+    error: BankError,
+    attempt: Attempt,
+) -> Result<WidgetError, WidgetError> {
+    let error = bank_error(error, session.locale);
+    if error.code.can_retry_step() {
+        signin_sessions::record_wrong_attempt(&state.db, &session.id, attempt)
+            .await
+            .map_err(db_failed(session.locale))?;
+    } else {
+        let _ =
+            signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], SigninState::Failed).await;
+    }
+    Ok(error)
+}
+
+/// The client's address as the failed-login budget keys it (with the organisation).
+fn bank_login_key(session: &SigninSession, client: Option<RequestFacts>) -> Option<(OrganisationId, IpAddr)> {
+    client.map(|f| (session.organisation_id, f.limit_key()))
 }
 
 pub async fn submit_credentials(
     state: &AppState,
     id: &str,
     credentials: Credentials,
+    client: Option<RequestFacts>,
 ) -> Result<SigninStep, WidgetError> {
     let session = active(state, id, &[SigninState::Consented]).await?;
     let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
-    start_verifying(state, &session, SigninState::Consented).await?;
+    let key = bank_login_key(&session, client);
+    if let Some(wait) = key.and_then(|k| state.limits.bank_logins.check(&k, Instant::now()).err()) {
+        return Err(WidgetError::new(WidgetErrorCode::AccessTemporarilyBlocked, session.locale).retry_after(wait));
+    }
+    begin(state, &session, Attempt::Credentials).await?;
     match connector.start_authorisation(credentials).await {
         Ok(step) => after_auth_step(state, &session, step).await,
-        Err(e) => Err(after_failure(state, &session, bank_error(e, session.locale), SigninState::Consented).await),
+        Err(e) => {
+            if e == BankError::InvalidCredentials {
+                if let Some(k) = &key {
+                    state.limits.bank_logins.record_failure(k, Instant::now());
+                }
+            }
+            Err(after_failure(state, &session, e, Attempt::Credentials).await?)
+        }
     }
 }
 
@@ -241,19 +283,13 @@ pub async fn submit_code(state: &AppState, id: &str, code: OneTimeCode) -> Resul
     let session = active(state, id, &[SigninState::OneTimeCodeRequired]).await?;
     let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
     let token = session.challenge_token.clone().ok_or_else(internal)?;
-    start_verifying(state, &session, SigninState::OneTimeCodeRequired).await?;
-    // Read after taking the session, so no parallel request can have counted a failure meanwhile.
-    let challenge =
-        PendingChallenge { token, failed_attempts: u32::try_from(session.sca_failures).unwrap_or(u32::MAX) };
+    // The count comes from the same statement that takes the session, so no parallel request can have
+    // counted a failure in between.
+    let failures = begin(state, &session, Attempt::OneTimeCode).await?;
+    let challenge = PendingChallenge { token, failed_attempts: u32::try_from(failures).unwrap_or(u32::MAX) };
     match connector.answer_challenge(&challenge, code).await {
         Ok(step) => after_auth_step(state, &session, step).await,
-        Err(BankError::InvalidOneTimeCode) => {
-            signin_sessions::record_wrong_code(&state.db, id).await.map_err(db_failed(session.locale))?;
-            Err(WidgetError::new(WidgetErrorCode::InvalidOneTimeCode, session.locale))
-        }
-        Err(e) => {
-            Err(after_failure(state, &session, bank_error(e, session.locale), SigninState::OneTimeCodeRequired).await)
-        }
+        Err(e) => Err(after_failure(state, &session, e, Attempt::OneTimeCode).await?),
     }
 }
 

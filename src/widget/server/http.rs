@@ -1,7 +1,8 @@
 //! Plain HTTP pieces of the widget: the loader script and the framing policy of the sign-in pages.
 
 use super::flow::resolve_embed;
-use crate::platform::http::request::own_origin_from;
+use crate::platform::http::headers::FrameAncestors;
+use crate::platform::http::request::{own_origin_from, RequestFacts};
 use crate::platform::state::AppState;
 use crate::shared::WidgetErrorCode;
 use crate::widget::model::embed::EmbedOptions;
@@ -25,45 +26,43 @@ pub async fn loader_script() -> Response {
         .into_response()
 }
 
-/// Framing policy of every response. The sign-in page may be framed only by the organisation's allowed origins
-/// when its embed is valid; an invalid embed shows just a small error view, which may be framed anywhere so the
-/// page can show why. Anything ambiguous (a parameter given twice, a database error) fails closed. Every other
-/// page of the portal may be framed only by the portal itself.
+/// Framing policy of every response (its `frame-ancestors`, which the security headers put in the policy).
+/// The sign-in page may be framed only by the organisation's allowed origins when its embed is valid; an
+/// invalid embed shows just a small error view, which may be framed anywhere so the page can show why.
+/// Anything ambiguous (a parameter given twice, a database error) fails closed. Every other page of the
+/// portal may be framed only by the portal itself.
 pub async fn frame_policy(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_embed = req.uri().path().trim_end_matches('/') == "/embed/signin";
-    let policy = if is_embed {
+    let ancestors = if is_embed {
         // Owned copies: a borrow of the request may not be held across an await.
         let query = req.uri().query().unwrap_or_default().to_string();
-        let own_origin = own_origin_from(req.headers());
-        embed_policy(&state, &query, own_origin).await
+        let https = req.extensions().get::<RequestFacts>().is_some_and(|f| f.https);
+        let own_origin = own_origin_from(state.settings.public_url.as_deref(), req.headers(), https);
+        Some(embed_ancestors(&state, &query, own_origin).await)
     } else {
-        "frame-ancestors 'self'".to_string()
+        None
     };
     let mut response = next.run(req).await;
-    if !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(value) = HeaderValue::from_str(&policy) {
-            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-    if is_embed {
+    if let Some(ancestors) = ancestors {
+        response.extensions_mut().insert(FrameAncestors(ancestors));
         response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     }
     response
 }
 
-async fn embed_policy(state: &AppState, query: &str, own_origin: String) -> String {
+async fn embed_ancestors(state: &AppState, query: &str, own_origin: String) -> String {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     // The page reads the same parameters; if one is given twice the two readings could disagree.
     let Some(options) = EmbedOptions::from_pairs(&pairs) else {
-        return "frame-ancestors 'none'".to_string();
+        return "'none'".to_string();
     };
     match resolve_embed(state, &options, Some(&own_origin)).await {
         Ok(embed) => {
             let origins: Vec<&str> = embed.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
             // 'self' lets the portal's own live preview show the widget.
-            format!("frame-ancestors 'self' {}", origins.join(" "))
+            format!("'self' {}", origins.join(" "))
         }
-        Err(e) if e.code == WidgetErrorCode::InternalError => "frame-ancestors 'none'".to_string(),
-        Err(_) => "frame-ancestors *".to_string(),
+        Err(e) if e.code == WidgetErrorCode::InternalError => "'none'".to_string(),
+        Err(_) => "*".to_string(),
     }
 }

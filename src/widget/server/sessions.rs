@@ -78,7 +78,16 @@ pub async fn create(db: &Db, s: &NewSigninSession<'_>) -> ServerResult<()> {
     Ok(())
 }
 
+/// Whether `id` looks like one of ours (`ss_` and 48 hex digits, see `flow::new_session_id`). Anything else
+/// is never looked up: it cannot exist, and it may carry what a database refuses (a NUL).
+pub fn is_session_id(id: &str) -> bool {
+    id.strip_prefix("ss_").is_some_and(|hex| hex.len() == 48 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
+    if !is_session_id(id) {
+        return Ok(None);
+    }
     Ok(sqlx::query_as(
         "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, locale, months,
                 auto_import, state, challenge_token, sca_failures, import_id, updated_at
@@ -91,6 +100,9 @@ pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
 
 /// Moves the session to `to` only from one of `from`, so two racing requests cannot both advance it.
 pub async fn transition(db: &Db, id: &str, from: &[SigninState], to: SigninState) -> ServerResult<bool> {
+    if !is_session_id(id) {
+        return Ok(false);
+    }
     let placeholders: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 4)).collect();
     let sql = format!(
         "UPDATE signin_session SET state = $1, updated_at = $2 WHERE signin_session_id = $3 AND state IN ({})",
@@ -120,18 +132,83 @@ pub async fn set_challenge(db: &Db, id: &str, token: &str, failures: u32) -> Ser
     Ok(done.rows_affected() == 1)
 }
 
-/// A wrong code: count it in the database (not from a value read earlier) and ask for the code again.
-pub async fn record_wrong_code(db: &Db, id: &str) -> ServerResult<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE signin_session SET sca_failures = sca_failures + 1, state = $1, updated_at = $2
-         WHERE signin_session_id = $3 AND state = $4 RETURNING sca_failures",
-    )
-    .bind(SigninState::OneTimeCodeRequired.as_str())
-    .bind(now_ms())
-    .bind(id)
-    .bind(SigninState::Verifying.as_str())
-    .fetch_optional(&db.pool)
-    .await?;
+/// What a session counts wrong attempts of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Bank login and password, from `Consented`.
+    Credentials,
+    /// A one-time code, from `OneTimeCodeRequired`.
+    OneTimeCode,
+}
+
+impl Attempt {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Credentials => "credential_failures",
+            Self::OneTimeCode => "sca_failures",
+        }
+    }
+
+    /// The state the session waits in for this kind of attempt.
+    pub fn waiting_state(self) -> SigninState {
+        match self {
+            Self::Credentials => SigninState::Consented,
+            Self::OneTimeCode => SigninState::OneTimeCodeRequired,
+        }
+    }
+}
+
+pub enum Begun {
+    /// The session is the caller's for one bank call; `failures` wrong attempts came before.
+    Verifying { failures: i64 },
+    /// The allowed wrong attempts are used up: the session has failed, the bank is not called.
+    Exhausted,
+    /// The session is not waiting for this attempt (busy with another request, expired or finished).
+    NotWaiting,
+}
+
+/// Takes the session for one attempt, atomically with reading its failure count: it moves to `Verifying`
+/// while fewer than `max` wrong attempts were made, else it fails.
+pub async fn begin_attempt(db: &Db, id: &str, attempt: Attempt, max: i64) -> ServerResult<Begun> {
+    if !is_session_id(id) {
+        return Ok(Begun::NotWaiting);
+    }
+    let column = attempt.column();
+    let sql = format!(
+        "UPDATE signin_session SET state = CASE WHEN {column} < $1 THEN $2 ELSE $3 END, updated_at = $4
+         WHERE signin_session_id = $5 AND state = $6 RETURNING state, {column}"
+    );
+    let row: Option<(String, i64)> = sqlx::query_as(&sql)
+        .bind(max)
+        .bind(SigninState::Verifying.as_str())
+        .bind(SigninState::Failed.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .bind(attempt.waiting_state().as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some((state, failures)) if state == SigninState::Verifying.as_str() => Begun::Verifying { failures },
+        Some(_) => Begun::Exhausted,
+        None => Begun::NotWaiting,
+    })
+}
+
+/// A wrong attempt: counted in the database (not from a value read earlier), and the session waits for the
+/// next one. The new count, or `None` when the session moved on meanwhile.
+pub async fn record_wrong_attempt(db: &Db, id: &str, attempt: Attempt) -> ServerResult<Option<i64>> {
+    let column = attempt.column();
+    let sql = format!(
+        "UPDATE signin_session SET {column} = {column} + 1, state = $1, updated_at = $2
+         WHERE signin_session_id = $3 AND state = $4 RETURNING {column}"
+    );
+    let row: Option<(i64,)> = sqlx::query_as(&sql)
+        .bind(attempt.waiting_state().as_str())
+        .bind(now_ms())
+        .bind(id)
+        .bind(SigninState::Verifying.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.map(|(n,)| n))
 }
 
@@ -192,6 +269,14 @@ pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::SigninState;
+
+    #[test]
+    fn only_well_formed_session_ids_are_looked_up() {
+        assert!(super::is_session_id(&format!("ss_{}", "a1".repeat(24))));
+        for bad in ["", "ss_", "ss_zz", "ss_\u{0}", &format!("xx_{}", "a1".repeat(24))] {
+            assert!(!super::is_session_id(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn every_state_round_trips_through_its_stored_text() {

@@ -1,5 +1,6 @@
 //! `/widget`: the business's control panel for the SignIn Widget — settings, embed snippet, live preview.
 
+use crate::components::error_view::ErrorMessage;
 use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
 use crate::shared::Locale;
@@ -8,14 +9,6 @@ use crate::widget::model::embed::{CountryCode, EmbedOptions, Months};
 use crate::widget::model::settings::{AllowedOrigin, WidgetConfigView, WidgetSettings};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Copies the snippet with the Clipboard API where the page may use it, else by selecting a copy of it.
-const COPY_SCRIPT: &str = "(function(b){var s=document.getElementById('embed-snippet').textContent;\
-function done(){b.textContent='Copied';setTimeout(function(){b.textContent='Copy'},2000)}\
-function fallback(){var t=document.createElement('textarea');t.value=s;t.setAttribute('readonly','');\
-t.style.position='fixed';t.style.opacity='0';document.body.appendChild(t);t.select();\
-try{document.execCommand('copy')}finally{document.body.removeChild(t)}done()}\
-if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(s).then(done,fallback)}else{fallback()}})(this)";
 
 fn country_name(code: &str) -> &str {
     match code {
@@ -31,6 +24,9 @@ pub fn WidgetSettingsPage() -> impl IntoView {
     let config = Resource::new(move || save.version().get(), |_| get_widget_config());
     view! {
         <Title text="Widget — Insight"/>
+        // The Copy button's script: a file of Insight's own (the CSP refuses inline handlers), listening on the
+        // document so it works before hydration and after client-side navigation alike.
+        <script src="/copy-snippet.js" defer></script>
         <PortalPage>
             <h1>"SignIn Widget"</h1>
             <p class="lead">"Choose what the widget asks for, where it may be embedded, then copy the snippet into your website."</p>
@@ -38,7 +34,7 @@ pub fn WidgetSettingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match config.await {
                         Ok(c) => view! { <WidgetForm c save/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -151,7 +147,7 @@ fn WidgetForm(c: WidgetConfigView, save: ServerAction<SaveWidgetConfig>) -> impl
                 <h2>"Embed snippet"</h2>
                 <p>"Paste this where the widget should appear on your page."</p>
                 <pre class="snippet" id="embed-snippet" data-testid="embed-snippet">{snippet}</pre>
-                <button type="button" class="secondary" onclick=COPY_SCRIPT>"Copy"</button>
+                <button type="button" class="secondary" id="copy-snippet">"Copy"</button>
                 <h2 class="preview-title">"Live preview"</h2>
                 <p class="hint">"The widget with the settings above, against the Demo Bank (login test, password Test123)."</p>
                 <iframe class="preview" title="Widget preview" src=preview_src></iframe>

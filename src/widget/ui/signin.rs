@@ -2,7 +2,8 @@
 //! credentials → one-time code → success, with every outcome reported to the page by `postMessage`.
 
 use super::post_message::{envelope, post_to_parent};
-use crate::shared::WidgetErrorCode;
+use crate::components::error_view::set_status;
+use crate::shared::{Secret, WidgetErrorCode};
 use crate::widget::api::{
     cancel_signin, get_import_progress, give_consent, load_widget_context, start_signin, submit_credentials,
     submit_one_time_code,
@@ -11,6 +12,7 @@ use crate::widget::model::embed::EmbedOptions;
 use crate::widget::model::error::WidgetError;
 use crate::widget::model::flow::{SigninStep, SuccessPayload, WidgetBank, WidgetContext};
 use crate::widget::model::text::{text, WidgetText};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -78,13 +80,14 @@ pub fn EmbedSigninPage() -> impl IntoView {
                 }
             </Suspense>
         </div>
-        <script inner_html=script></script>
+        <script nonce=use_nonce() inner_html=script></script>
     }
 }
 
 /// The widget could not start (unknown client, origin not allowed, bad options): say so and tell the page.
 #[component]
 fn EmbedError(error: WidgetError, origin: String) -> impl IntoView {
+    set_status(error.code.status());
     let reported = error.clone();
     Effect::new(move |_| send_error(&origin, &reported, None, None));
     view! {
@@ -168,7 +171,7 @@ fn Flow(ctx: WidgetContext, options: EmbedOptions, origin: String) -> impl IntoV
         let id = session.get_untracked();
         spawn_local(async move {
             if let Some(id) = id {
-                let _ = cancel_signin(id).await;
+                let _ = cancel_signin(Secret::new(id)).await;
             }
         });
         let error = WidgetError::new(WidgetErrorCode::UserCancelled, locale);
@@ -209,7 +212,7 @@ fn Flow(ctx: WidgetContext, options: EmbedOptions, origin: String) -> impl IntoV
                         let Some(id) = session.get_untracked() else { return };
                         busy.set(true);
                         spawn_local(async move {
-                            match give_consent(id).await {
+                            match give_consent(Secret::new(id)).await {
                                 Ok(()) => { busy.set(false); alert.set(None); event("consent_given"); step.set(Step::Credentials); }
                                 Err(e) => fail(e),
                             }
@@ -224,7 +227,7 @@ fn Flow(ctx: WidgetContext, options: EmbedOptions, origin: String) -> impl IntoV
                     alert.set(None);
                     event("credentials_submitted");
                     spawn_local(async move {
-                        match submit_credentials(id, login, password).await {
+                        match submit_credentials(Secret::new(id), Secret::new(login), Secret::new(password)).await {
                             Ok(r) => succeed(r),
                             Err(e) => fail(e),
                         }
@@ -237,7 +240,7 @@ fn Flow(ctx: WidgetContext, options: EmbedOptions, origin: String) -> impl IntoV
                     busy.set(true);
                     alert.set(None);
                     spawn_local(async move {
-                        match submit_one_time_code(id, code).await {
+                        match submit_one_time_code(Secret::new(id), Secret::new(code)).await {
                             Ok(r) => succeed(r),
                             Err(e) => fail(e),
                         }
@@ -425,7 +428,7 @@ fn SuccessStep(t: &'static WidgetText, session_id: String) -> impl IntoView {
                 }
                 let id = id.clone();
                 spawn_local(async move {
-                    if let Ok(Some(p)) = get_import_progress(id).await {
+                    if let Ok(Some(p)) = get_import_progress(Secret::new(id)).await {
                         finished.set(p.status.is_finished());
                         progress.set(Some((p.status.to_string(), p.progress)));
                     }

@@ -1,0 +1,89 @@
+//! Log-in: one generic answer for a wrong e-mail or password, equal timing for both (a dummy hash), and
+//! throttling per account and per address with a growing delay after a few failures. Failures and lock-outs
+//! of real accounts are audited in their organisation's trail.
+
+use super::audit::{self, NewAuditEvent};
+use super::{password, users};
+use crate::account::model::AuditAction;
+use crate::error::AppError;
+use crate::platform::http::rate_limit::retry_after_secs;
+use crate::platform::http::request::RequestFacts;
+use crate::platform::state::AppState;
+use crate::shared::{EmailAddress, Password, UserId};
+use std::time::{Duration, Instant};
+
+/// Checks the credentials of a log-in attempt; the user to sign in, or why not.
+pub async fn verify(
+    state: &AppState,
+    email: &str,
+    attempt: Password,
+    facts: Option<RequestFacts>,
+) -> Result<UserId, AppError> {
+    let limits = &state.limits;
+    let now = Instant::now();
+    let account_key = email.trim().to_lowercase();
+    let address = facts.map(|f| f.limit_key());
+    let locked = limits
+        .login_accounts
+        .check(&account_key, now)
+        .and(address.map_or(Ok(()), |ip| limits.login_addresses.check(&ip, now)));
+    if let Err(wait) = locked {
+        return Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) });
+    }
+    // A malformed address cannot belong to anyone; it still costs one verification so timing says nothing.
+    let found = match EmailAddress::parse(email) {
+        Ok(email) => users::find_credentials(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let (user_id, hash) = match found {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let valid = password::verify_password(state, hash, attempt).await?;
+    match user_id {
+        Some(user_id) if valid => {
+            limits.login_accounts.forget(&account_key);
+            Ok(user_id)
+        }
+        _ => {
+            let lock = limits.login_accounts.record_failure(&account_key, now);
+            let address_lock = address.and_then(|ip| limits.login_addresses.record_failure(&ip, now));
+            audit_failure(state, user_id, facts, lock.or(address_lock)).await?;
+            Err(AppError::InvalidLogin)
+        }
+    }
+}
+
+/// A failed attempt on a real account goes into its organisation's trail, and so does a lock-out.
+async fn audit_failure(
+    state: &AppState,
+    user_id: Option<UserId>,
+    facts: Option<RequestFacts>,
+    lock: Option<Duration>,
+) -> Result<(), AppError> {
+    let Some(user) = (match user_id {
+        Some(id) => users::find_current(&state.db, id).await?,
+        None => None,
+    }) else {
+        if lock.is_some() {
+            tracing::warn!(ip = ?facts.map(|f| f.client_ip), "log-ins locked after repeated failures");
+        }
+        return Ok(());
+    };
+    let ip = facts.map(|f| f.client_ip.to_string());
+    let event = |action, detail: String| NewAuditEvent {
+        organisation_id: user.organisation_id,
+        actor_user_id: None,
+        actor_email: None,
+        action,
+        subject: Some(user.email.clone()),
+        detail,
+        ip: ip.clone(),
+    };
+    audit::record(&state.db.pool, &event(AuditAction::LogInFailed, "wrong password".into())).await?;
+    if let Some(wait) = lock {
+        let detail = format!("log-in refused for {} s after repeated failures", retry_after_secs(wait));
+        audit::record(&state.db.pool, &event(AuditAction::LogInLocked, detail)).await?;
+    }
+    Ok(())
+}
