@@ -27,7 +27,7 @@ if cargo tree --no-default-features --features hydrate --target wasm32-unknown-u
 fi
 
 echo "== release build (cargo leptos), the one users run"
-cargo leptos build --release
+cargo leptos build --release --precompress
 echo "== end-to-end (Playwright, Chromium, against the release build)"
 bash scripts/e2e.sh "$CARGO_TARGET_DIR/release/insight"
 

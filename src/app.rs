@@ -7,11 +7,12 @@ use crate::account::ui::{
     team::{InvitePage, TeamPage},
 };
 use crate::banks::ui::BanksPage;
+use crate::components::stylesheet::SiteStylesheet;
 use crate::components::{home::HomePage, not_found::NotFoundPage};
 use crate::review::ui::{dashboard::DashboardPage, detail::ApplicationPage, queue::ApplicationsPage};
-use crate::widget::ui::{settings::WidgetSettingsPage, signin::EmbedSigninPage};
+use crate::widget::ui::settings::WidgetSettingsPage;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -23,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                <SiteStylesheet options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -40,7 +42,6 @@ pub fn App() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Stylesheet id="leptos" href="/pkg/insight.css"/>
         <Title text="Insight"/>
         <div id="app" data-hydrated=move || if hydrated.get() { "yes" } else { "no" }>
             <Router>
@@ -50,7 +51,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/logout") view=LogoutPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/embed/signin") view=EmbedSigninPage ssr=SsrMode::Async/>
                     <Route path=path!("/banks") view=BanksPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/widget") view=WidgetSettingsPage/>

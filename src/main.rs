@@ -5,7 +5,13 @@ async fn main() {
 
     telemetry::init();
     let run = async {
-        let conf = leptos::config::get_configuration(None)?;
+        let mut conf = leptos::config::get_configuration(None)?;
+        // A build with hashed asset names leaves its hash file beside the binary; use it unless told otherwise,
+        // so a release binary started by hand serves the names its pages link to.
+        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+            let hash_file = std::env::current_exe()?.with_file_name(conf.leptos_options.hash_file.as_ref());
+            conf.leptos_options.hash_files = hash_file.exists();
+        }
         let addr = conf.leptos_options.site_addr;
         let app = Application::build(Settings::from_env()?, conf.leptos_options, addr).await?;
         app.run_until_stopped().await

@@ -7,3 +7,4 @@ pub mod home;
 pub mod layout;
 pub mod not_found;
 pub mod status;
+pub mod stylesheet;

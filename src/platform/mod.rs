@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -3,7 +3,7 @@
 use super::config::Settings;
 use super::db::{Db, SessionStoreAny};
 use super::http::rate_limit::{self, Limits};
-use super::http::{csrf, headers, input, request, statuses};
+use super::http::{assets, csrf, headers, input, request, statuses};
 use super::state::AppState;
 use crate::account::server::guard;
 use crate::app::{shell, App};
@@ -49,7 +49,8 @@ impl Application {
             import_queued: Arc::new(tokio::sync::Notify::new()),
             limits: Arc::new(Limits::new(&settings)),
             settings: Arc::new(settings),
-            after_import: analysis::store_after_import,
+            import_summary: analysis::SUMMARIES,
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
         };
         let router = router(state.clone(), store.clone());
         let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
@@ -73,15 +74,19 @@ impl Application {
         });
         let workers = worker::spawn_workers(&self.state);
         tracing::info!("Insight is listening on http://{}", self.local_addr());
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("server failed")?;
+        let stopping = self.state.stopping.clone();
+        super::serve::serve(self.listener, self.router, async move {
+            shutdown_signal().await;
+            // Workers finish the page they are writing and hand their job back, while requests drain.
+            let _ = stopping.send(true);
+        })
+        .await;
         deletion.abort();
         sweeper.abort();
-        // A job cut short here is resumed by the next worker once its lease expires; nothing is lost.
-        for w in workers {
-            w.abort();
+        let lease = self.state.settings.import.lease;
+        if tokio::time::timeout(lease, futures::future::join_all(workers)).await.is_err() {
+            // A job cut short here is resumed by the next worker once its lease expires; nothing is lost.
+            tracing::warn!("an import worker did not stop in time");
         }
         Ok(())
     }
@@ -102,8 +107,9 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
     Router::new()
         .route(LOADER_ROUTE, axum::routing::get(widget_http::loader_script))
         .route(EXPORT_ROUTE, axum::routing::get(export::export))
+        .merge(crate::widget::server::embed::routes())
         .leptos_routes_with_context(&state, route_list(), provide_request_nonce, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_request_nonce, shell))
+        .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn(statuses::server_fn_statuses))
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::require_login_for_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), widget_http::frame_policy))
@@ -113,10 +119,30 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
         .layer(no_store)
         .layer(referrer)
         .layer(nosniff)
+        // Pages and JSON are compressed as they stream, with gzip at its fastest level: a streamed brotli
+        // encoder allocates and clears megabytes of state per response, and gzip's default level, which
+        // saves a few percent more, doubles the cost; both showed as reviewer pages' largest share of CPU
+        // under load (bench_http). Static files come precompressed, brotli included (`assets.rs`).
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .no_br()
+                .quality(tower_http::compression::CompressionLevel::Fastest),
+        )
         .layer(axum::middleware::from_fn(input::limit_body))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.settings.clone(), request::resolve_request))
         .with_state(state)
+}
+
+/// The site's static files (with their cache headers), else the "not found" page.
+fn static_files(state: &AppState) -> axum::routing::MethodRouter {
+    use axum::handler::Handler;
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_request_nonce, shell)
+        .with_state(state.clone());
+    let files = assets::site_files(&state.leptos_options.site_root).fallback(not_found);
+    axum::routing::get_service(
+        tower::ServiceBuilder::new().layer(axum::middleware::from_fn(assets::asset_caching)).service(files),
+    )
 }
 
 /// The paths of the app's pages (`/applications/:id`), for tests that must cover every route.

@@ -2,7 +2,7 @@ use super::config::Settings;
 use super::db::Db;
 use super::error::ServerResult;
 use super::http::rate_limit::Limits;
-use crate::banks::server::Catalog;
+use crate::banks::server::{BankAccount, BankTransaction, Catalog};
 use crate::shared::{ImportId, OrganisationId};
 use axum::extract::FromRef;
 use futures::future::BoxFuture;
@@ -25,15 +25,36 @@ pub struct AppState {
     pub import_queued: Arc<Notify>,
     /// This instance's abuse limits.
     pub limits: Arc<Limits>,
-    /// Run by the worker once an import has finished, with its data complete.
-    pub after_import: AfterImport,
+    /// What the areas above the import pipeline conclude from an import's data (the review's analysis).
+    pub import_summary: ImportSummaries,
+    /// Set when the process is shutting down: workers stop after the page they are writing.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
-/// What the areas above the import pipeline do once an import has finished (wired at start-up: the review
-/// area stores its analysis). A function pointer, so the pipeline does not depend on who listens.
-pub type AfterImport = for<'a> fn(&'a AppState, OrganisationId, ImportId) -> BoxFuture<'a, ServerResult<()>>;
+/// How the import pipeline gets the summary it stores with a finished import (wired at start-up: the review
+/// area's analysis). Function pointers, so the pipeline does not depend on who summarises.
+///
+/// A run that starts at the first page shows every page it writes to a fresh [`ImportSummary`], so the
+/// summary costs no second pass over the rows; a run that resumed part-way asks for one from the stored rows.
+/// Either way the summary is stored in the same statement that marks the import finished.
+#[derive(Clone, Copy)]
+pub struct ImportSummaries {
+    pub fresh: fn(&[BankAccount]) -> Box<dyn ImportSummary>,
+    pub from_stored: for<'a> fn(&'a AppState, OrganisationId, ImportId) -> BoxFuture<'a, ServerResult<String>>,
+}
+
+/// Sees an import's transactions as they are stored, in order (each account's pages newest first).
+pub trait ImportSummary: Send {
+    fn page(&mut self, account_position: usize, transactions: &[BankTransaction]);
+    /// The summary as stored (JSON); `partial` when the bank stopped answering for part of the history.
+    fn finish(self: Box<Self>, partial: bool) -> ServerResult<String>;
+}
 
 impl AppState {
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
     /// The state from the Leptos context inside a server function or SSR render.
     pub fn from_context() -> Result<Self, crate::error::AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {

@@ -1,5 +1,6 @@
 //! HTTP layers around every route, and facts about the current request.
 
+pub mod assets;
 pub mod csrf;
 pub mod headers;
 pub mod input;
