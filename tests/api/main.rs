@@ -3,6 +3,8 @@
 
 mod auth;
 mod crash;
+mod delivery;
+mod embed;
 mod headers;
 mod helpers;
 mod hostile;

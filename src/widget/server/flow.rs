@@ -13,7 +13,7 @@ use crate::platform::error::ServerError;
 use crate::platform::http::request::RequestFacts;
 use crate::platform::now_ms;
 use crate::platform::state::AppState;
-use crate::shared::{ClientId, Locale, OrganisationId, WidgetErrorCode};
+use crate::shared::{ClientId, ImportId, Locale, OrganisationId, WidgetErrorCode};
 use crate::widget::model::embed::{CountryCode, EmbedOptions, Months, OwnerExternalId, PageOrigin};
 use crate::widget::model::error::WidgetError;
 use crate::widget::model::flow::{SigninStep, SuccessPayload, WidgetBank, WidgetContext};
@@ -317,17 +317,8 @@ async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthSt
             if import_id.is_some() {
                 state.import_queued.notify_waiters();
             }
-            let secret = organisations::signing_secret(&state.db, session.organisation_id).await.map_err(&failed)?;
-            let target_name = state.catalog.display_name(&session.target_id);
             tracing::info!(import_id = import_id.map(|i| i.get()), target = session.target_id, "bank authorised");
-            Ok(SigninStep::Success(SuccessPayload {
-                session_id: session.id.clone(),
-                session_id_signature: signature::sign_session_id(&secret, &session.id),
-                target: session.target_id.clone(),
-                target_name,
-                import_id,
-                owner_external_id: session.owner_external_id.clone(),
-            }))
+            Ok(SigninStep::Success(success_payload(state, session, import_id).await?))
         }
         // No connector redirects yet; the PSD2 connector will bring this step.
         AuthStep::Redirect { .. } => {
@@ -336,6 +327,62 @@ async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthSt
             Err(internal())
         }
     }
+}
+
+/// What `onSuccess` receives for an authorised session (SPEC §3).
+async fn success_payload(
+    state: &AppState,
+    session: &SigninSession,
+    import_id: Option<ImportId>,
+) -> Result<SuccessPayload, WidgetError> {
+    let secret =
+        organisations::signing_secret(&state.db, session.organisation_id).await.map_err(db_failed(session.locale))?;
+    Ok(SuccessPayload {
+        session_id: session.id.clone(),
+        session_id_signature: signature::sign_session_id(&secret, &session.id),
+        target: session.target_id.clone(),
+        target_name: state.catalog.display_name(&session.target_id),
+        import_id,
+        owner_external_id: session.owner_external_id.clone(),
+    })
+}
+
+/// Everything a server-rendered step of a session shows.
+pub struct SessionView {
+    pub session: SigninSession,
+    pub organisation: OrganisationRow,
+    pub bank_name: String,
+    /// For an authorised session: what `onSuccess` receives.
+    pub success: Option<SuccessPayload>,
+    /// The session sat idle too long: it is over.
+    pub expired: bool,
+}
+
+/// Reads a session for its page; an idle session is ended on the way, exactly as a step would end it.
+pub async fn session_view(state: &AppState, id: &str) -> Result<SessionView, WidgetError> {
+    let expired_error = || WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En);
+    let session =
+        signin_sessions::get(&state.db, id).await.map_err(db_failed(Locale::En))?.ok_or_else(expired_error)?;
+    let open = [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired];
+    let expired = open.contains(&session.state) && now_ms() - session.updated_at > SESSION_IDLE_MS;
+    if expired {
+        let _ = signin_sessions::transition(&state.db, id, &open, SigninState::Failed).await;
+    }
+    let organisation = organisations::find(&state.db, session.organisation_id)
+        .await
+        .map_err(db_failed(session.locale))?
+        .ok_or_else(expired_error)?;
+    let success = match session.state {
+        SigninState::Authorised => Some(success_payload(state, &session, session.import_id).await?),
+        _ => None,
+    };
+    Ok(SessionView {
+        bank_name: state.catalog.display_name(&session.target_id),
+        organisation,
+        success,
+        expired,
+        session,
+    })
 }
 
 pub async fn cancel(state: &AppState, id: &str) -> Result<(), WidgetError> {

@@ -1,5 +1,4 @@
-//! The widget's pages: the sign-in steps inside the business's page, and the business's configuration page.
+//! The widget's page in the portal: the business's configuration, snippet and live preview. The widget's
+//! own steps are server-rendered HTML (`widget::server::embed`): an applicant's phone loads no wasm.
 
-pub mod post_message;
 pub mod settings;
-pub mod signin;
