@@ -1,8 +1,27 @@
 use crate::helpers::*;
 use insight::imports::server::queue as import_queue;
+use insight::imports::server::reads;
 use insight::imports::server::worker::{try_execute_task, ExecutionOutcome};
-use insight::shared::ImportId;
+use insight::review::model::analysis::Analysis;
+use insight::review::server::analysis;
+use insight::shared::{ImportId, OrganisationId};
 use std::time::Duration;
+
+/// The analysis the worker stored with the finished import.
+async fn stored_analysis(app: &TestApp, import_id: ImportId) -> Analysis {
+    let (json,): (Option<String>,) = sqlx::query_as("SELECT analysis_json FROM import WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    serde_json::from_str(&json.expect("stored with the final status")).unwrap()
+}
+
+/// The same analysis computed again from the stored rows, in SQL.
+async fn analysis_of_stored_rows(app: &TestApp, org: OrganisationId, import_id: ImportId) -> Analysis {
+    let import = reads::find_in(&app.db, org, import_id).await.unwrap().unwrap();
+    analysis::analyse(&app.db, &import).await.unwrap()
+}
 
 async fn distinct_transactions(app: &TestApp, import_id: ImportId) -> (i64, i64) {
     sqlx::query_as(
@@ -27,6 +46,35 @@ async fn test_large_imports_exactly_one_hundred_thousand_transactions() {
     let (status, _, count, _) = app.import_row(import_id).await;
     assert_eq!((status.as_str(), count), ("succeeded", 100_000));
     assert_eq!(distinct_transactions(&app, import_id).await, (100_000, 100_000));
+    let org = app.organisation_of(import_id).await;
+    let tallied = stored_analysis(&app, import_id).await;
+    assert_eq!(tallied.months.iter().map(|m| m.transactions).sum::<i64>(), 100_000);
+    assert_eq!(tallied, analysis_of_stored_rows(&app, org, import_id).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_tallied_while_storing_equals_the_one_read_from_the_stored_rows() {
+    let app = spawn_app().await;
+    let (client_id, org, _) = app.business("tally@example.com").await;
+    let mut runs = Vec::new();
+    for (login, months, code) in [
+        ("test", None, None),
+        ("test-joint", Some("12"), None),
+        ("test-sca", Some("3"), Some("123456")),
+        ("test-flaky", Some("3"), None),
+        ("test-timeout", Some("6"), None),
+    ] {
+        let mut run = WidgetRun::new(&client_id, login);
+        run.months = months;
+        run.code = code;
+        runs.push((login, app.widget_sign_in(&run).await.unwrap().import_id.unwrap()));
+    }
+    app.run_imports().await;
+    for (login, import_id) in runs {
+        let tallied = stored_analysis(&app, import_id).await;
+        assert!(!tallied.months.is_empty() && !tallied.kinds.is_empty(), "{login}: {tallied:?}");
+        assert_eq!(tallied, analysis_of_stored_rows(&app, org, import_id).await, "{login}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,6 +137,8 @@ async fn a_worker_killed_mid_import_is_resumed_without_losing_or_duplicating_row
     let (_, _, expected, _) = app.import_row(reference).await;
     assert_eq!(status, "succeeded");
     assert_eq!(count, expected, "the resumed import has exactly the uninterrupted import's rows");
+    // The resumed run read its analysis from the stored rows; the uninterrupted one tallied it as it went.
+    assert_eq!(stored_analysis(&app, crashed).await, stored_analysis(&app, reference).await);
     assert_eq!(distinct_transactions(&app, crashed).await, (expected, expected));
     let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM import WHERE import_id = $1")
         .bind(crashed)

@@ -115,18 +115,41 @@ pub async fn requeue(db: &Db, import_id: ImportId, worker: &str, run_after: i64,
     Ok(done.rows_affected() == 1)
 }
 
+/// Returns a job at shutdown: queued again, due now, and the run not counted as an attempt.
+pub async fn hand_back(db: &Db, import_id: ImportId, worker: &str) -> ServerResult<bool> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE import SET status = $1, lease_owner = NULL, lease_until = NULL, run_after = $2,
+            attempts = attempts - 1, updated_at = $2
+         WHERE import_id = $3 AND lease_owner = $4 AND status = $5",
+    )
+    .bind(ImportStatus::Queued.as_str())
+    .bind(now)
+    .bind(import_id)
+    .bind(worker)
+    .bind(ImportStatus::Running.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub struct Outcome<'a> {
     pub status: ImportStatus,
     pub error_code: Option<WidgetErrorCode>,
     pub error_message: Option<&'a str>,
+    /// What the areas above concluded from the data (`AppState::import_summary`), stored with the status so a
+    /// finished import is never seen without it.
+    pub summary: Option<&'a str>,
 }
 
-/// Ends the job, totals its counts and forgets the bank session: it is not needed any more.
+/// Ends the job, totals its counts, stores its summary and forgets the bank session: it is not needed any
+/// more.
 pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcome<'_>) -> ServerResult<bool> {
     let now = now_ms();
     let done = sqlx::query(
         "UPDATE import SET status = $1, error_code = $2, error_message = $3, progress = 100, step = $4,
             bank_session = NULL, lease_owner = NULL, lease_until = NULL, finished_at = $5, updated_at = $5,
+            analysis_json = COALESCE($9, analysis_json),
             owners_count = (SELECT COUNT(*) FROM import_owner o WHERE o.import_id = import.import_id),
             accounts_count = (SELECT COUNT(*) FROM import_account a WHERE a.import_id = import.import_id),
             transactions_count = (SELECT COALESCE(SUM(a.transactions_count), 0) FROM import_account a
@@ -141,6 +164,7 @@ pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcom
     .bind(import_id)
     .bind(worker)
     .bind(ImportStatus::Running.as_str())
+    .bind(outcome.summary.map(str::to_string))
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -60,10 +60,28 @@ impl Run<'_> {
     }
 
     async fn finish(&self, status: ImportStatus, error: Option<WidgetErrorCode>) -> ServerResult<()> {
-        let outcome = Outcome { status, error_code: error, error_message: error.map(|c| c.message(Locale::En)) };
+        self.finish_with(status, error, None).await
+    }
+
+    async fn finish_with(
+        &self,
+        status: ImportStatus,
+        error: Option<WidgetErrorCode>,
+        summary: Option<&str>,
+    ) -> ServerResult<()> {
+        let error_message = error.map(|c| c.message(Locale::En));
+        let outcome = Outcome { status, error_code: error, error_message, summary };
         if queue::finish(&self.state.db, self.job.import_id, self.worker, &outcome).await? {
             tracing::info!(import_id = self.job.import_id.get(), status = status.as_str(), "import finished");
         }
+        Ok(())
+    }
+
+    /// The process is stopping: the pages so far are committed, the job goes back to the queue at once
+    /// (another instance, or this one after its restart, continues from the next page).
+    async fn hand_back(&self) -> ServerResult<()> {
+        tracing::info!(import_id = self.job.import_id.get(), "import handed back at shutdown");
+        queue::hand_back(&self.state.db, self.job.import_id, self.worker).await?;
         Ok(())
     }
 
@@ -91,6 +109,7 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
         return run.finish(ImportStatus::Failed, Some(WidgetErrorCode::SessionExpired)).await;
     };
     let session = BankSession::from_token(token);
+    let shared_connector = connector.clone();
     let connector: &dyn Connector = connector.as_ref();
 
     let owners = match with_retries(state, || connector.owners(&session)).await {
@@ -112,12 +131,26 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
     let span_days = (range.to - range.from).num_days().max(1) as f64;
     let count = stored.len().max(1) as f64;
     let mut partial = stored.iter().any(|a| a.partial.0);
+    // A run from the first page sees every row it stores, so the summary needs no second pass; a resumed
+    // run (earlier pages were written before a crash or a shutdown) reads the stored rows at the end.
+    let from_start = stored.iter().all(|a| !a.complete.0 && a.next_cursor.is_none());
+    let mut summary = from_start.then(|| (state.import_summary.fresh)(&accounts));
     for (index, account) in stored.iter().enumerate().filter(|(_, a)| !a.complete.0) {
-        let mut cursor = account.next_cursor.clone().map(PageCursor::from_token);
+        // The next page is fetched on its own task, so a bank that computes (the Demo Bank) or waits on the
+        // network runs beside the database write of the page before it.
+        let fetch = |cursor: Option<PageCursor>| {
+            let (state, connector, session) = (state.clone(), shared_connector.clone(), session.clone());
+            let (provider_id, range) = (account.provider_id.clone(), range);
+            tokio::spawn(async move {
+                with_retries(&state, || connector.transactions(&session, &provider_id, range, cursor.as_ref())).await
+            })
+        };
+        let mut fetched =
+            fetch(account.next_cursor.clone().map(PageCursor::from_token)).await.map_err(anyhow::Error::from)?;
         loop {
-            let fetched =
-                with_retries(state, || connector.transactions(&session, &account.provider_id, range, cursor.as_ref()))
-                    .await;
+            if state.is_stopping() {
+                return run.hand_back().await;
+            }
             let page = match fetched {
                 Ok(page) => page,
                 Err(BankError::Timeout) => {
@@ -145,22 +178,39 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
             let done_fraction = if page.next.is_none() { 1.0 } else { done_fraction };
             let lease = run.lease(progress_at(index, done_fraction, count), "transactions");
             let next = page.next.as_ref().map(PageCursor::as_str);
-            if !writes::save_transaction_page(&state.db, &lease, account.import_account_id, &page.transactions, next)
-                .await?
-            {
+            // While the database writes this page, the summary reads it and the bank is asked for the next
+            // one: the import takes about as long as the slower of the two, not their sum. A page fetched
+            // ahead and never stored (the job was lost or handed back) is simply asked for again next time.
+            let save =
+                writes::save_transaction_page(&state.db, &lease, account.import_account_id, &page.transactions, next);
+            // A page fetched ahead whose job is lost meanwhile finishes on its own and is dropped.
+            let ahead = page.next.clone().map(|next| fetch(Some(next)));
+            let tally = async {
+                if let Some(summary) = summary.as_mut() {
+                    summary.page(index, &page.transactions);
+                }
+            };
+            let (saved, ()) = tokio::join!(save, tally);
+            let Some(inserted) = saved? else {
                 return Ok(());
+            };
+            if inserted as usize != page.transactions.len() {
+                // The bank sent a row it had sent before: only the stored rows tell what the import holds.
+                summary = None;
             }
-            match page.next {
-                Some(next) => cursor = Some(next),
+            match ahead {
+                Some(next_page) => fetched = next_page.await.map_err(anyhow::Error::from)?,
                 None => break,
             }
         }
     }
     let status = if partial { ImportStatus::Partial } else { ImportStatus::Succeeded };
-    run.finish(status, partial.then_some(WidgetErrorCode::ServiceTemporarilyUnavailable)).await?;
-    // The data is complete now: the areas that read it (the review's analysis) do their work once, so
-    // reviewers' pages never scan it. A page opened before this is stored computes the same analysis itself.
-    (state.after_import)(state, job.organisation_id, job.import_id).await
+    // The data is complete: the summary is stored with the final status, so reviewers' pages never scan it.
+    let summary = match summary {
+        Some(summary) => summary.finish(partial)?,
+        None => (state.import_summary.from_stored)(state, job.organisation_id, job.import_id).await?,
+    };
+    run.finish_with(status, partial.then_some(WidgetErrorCode::ServiceTemporarilyUnavailable), Some(&summary)).await
 }
 
 /// 10–99 % spread over the accounts' transaction downloads (owners and accounts take the first 10 %).

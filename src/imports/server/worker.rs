@@ -37,6 +37,7 @@ pub async fn try_execute_task(state: &AppState, worker: &str) -> ServerResult<Ex
                 status: ImportStatus::Failed,
                 error_code: Some(code),
                 error_message: Some(code.message(crate::shared::Locale::En)),
+                summary: None,
             };
             queue::finish(&state.db, import_id, worker, &outcome).await?;
         }
@@ -45,13 +46,15 @@ pub async fn try_execute_task(state: &AppState, worker: &str) -> ServerResult<Ex
 }
 
 pub async fn run_worker_until_stopped(state: AppState, worker: String) {
-    loop {
+    let mut stopping = state.stopping.subscribe();
+    while !state.is_stopping() {
         match try_execute_task(&state, &worker).await {
             Ok(ExecutionOutcome::TaskCompleted) => {}
             Ok(ExecutionOutcome::EmptyQueue) => {
                 tokio::select! {
                     _ = state.import_queued.notified() => {}
                     _ = tokio::time::sleep(state.settings.import.poll_interval) => {}
+                    _ = stopping.changed() => {}
                 }
             }
             Err(e) => {

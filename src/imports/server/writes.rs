@@ -121,17 +121,18 @@ pub async fn save_accounts(
 }
 
 /// Stores one page of transactions and where to continue, atomically: after a crash the import resumes
-/// from the last committed page and the unique key drops anything written twice.
+/// from the last committed page and the unique key drops anything written twice. Returns how many rows were
+/// new, or `None` when the job is no longer this worker's.
 pub async fn save_transaction_page(
     db: &Db,
     lease: &Lease<'_>,
     import_account_id: AccountId,
     transactions: &[BankTransaction],
     next_cursor: Option<&str>,
-) -> ServerResult<bool> {
+) -> ServerResult<Option<u64>> {
     let mut tx = db.pool.begin().await?;
     if !hold_lease(&mut tx, lease).await? {
-        return Ok(false);
+        return Ok(None);
     }
     let mut inserted = 0u64;
     for chunk in transactions.chunks(TX_CHUNK) {
@@ -149,7 +150,7 @@ pub async fn save_transaction_page(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(inserted))
 }
 
 /// The multi-row statement for `rows` rows. SQLite gets anonymous `?` placeholders: sqlx resolves numbered

@@ -1,14 +1,17 @@
-//! Aggregates over an import's transactions for the analysis panel. One pass per question, grouped in SQL.
+//! The analysis panel's aggregates over an import's transactions: tallied while the worker stores the pages
+//! (no second pass over 100,000 rows), or grouped in SQL over the stored rows (a resumed import, an import
+//! stored before the analysis existed, figures of an import still running).
 
+use crate::banks::server::{BankAccount, BankTransaction};
 use crate::imports::model::ImportStatus;
 use crate::imports::server::reads::{self, OwnedImport};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
-use crate::platform::state::AppState;
+use crate::platform::state::{AppState, ImportSummaries, ImportSummary};
 use crate::review::model::analysis::{Analysis, IncomeSource, KindTotal, MonthFlow};
 use crate::shared::{ImportId, OrganisationId};
 use futures::future::BoxFuture;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which of the bank's `kind` texts mean cash withdrawals (Polish and German demo banks, common English).
 const CASH_KINDS: &str = "(LOWER(kind) LIKE '%bankomat%' OR LOWER(kind) LIKE '%bargeld%' OR LOWER(kind) LIKE '%atm%')";
@@ -44,19 +47,19 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
             *end_balance.entry(month).or_default() += b;
         }
     }
-    let income: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT party, COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)) AS months, CAST(AVG(amount_minor) AS BIGINT)
+    // Sums and counts, divided and ordered here: the engines disagree on rounding AVG and on collation.
+    let income: Vec<(String, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT party, COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)), CAST(SUM(amount_minor) AS BIGINT), COUNT(*)
          FROM import_transaction
          WHERE import_account_id IN ({accounts}) AND amount_minor > 0 AND party IS NOT NULL
-         GROUP BY party HAVING COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)) >= 3
-         ORDER BY months DESC, 3 DESC LIMIT 5"
+         GROUP BY party HAVING COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)) >= {INCOME_MONTHS}"
     ))
     .bind(import_id)
     .fetch_all(&db.pool)
     .await?;
     let kinds: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT kind, COUNT(*), CAST(SUM(amount_minor) AS BIGINT) FROM import_transaction
-         WHERE import_account_id IN ({accounts}) GROUP BY kind ORDER BY COUNT(*) DESC LIMIT 12"
+         WHERE import_account_id IN ({accounts}) GROUP BY kind"
     ))
     .bind(import_id)
     .fetch_all(&db.pool)
@@ -84,16 +87,181 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
             .into_iter()
             .map(|m| MonthFlow { end_balance_minor: end_balance.get(&m.month).copied(), ..m })
             .collect(),
-        income: income
-            .into_iter()
-            .map(|(party, months, average_minor)| IncomeSource { party, months, average_minor })
-            .collect(),
-        kinds: kinds.into_iter().map(|(kind, count, total_minor)| KindTotal { kind, count, total_minor }).collect(),
+        income: top_income(income.into_iter().map(|(party, months, sum, count)| (party, months, sum / count.max(1)))),
+        kinds: top_kinds(kinds.into_iter()),
         cash_withdrawn_minor: cash,
         flags: Vec::new(),
     };
     analysis.derive_flags(partial > 0);
     Ok(analysis)
+}
+
+/// A payer is regular income when they paid in at least this many distinct months.
+const INCOME_MONTHS: i64 = 3;
+
+/// The five most regular payers: most months first, then the larger average, then by name.
+fn top_income(payers: impl Iterator<Item = (String, i64, i64)>) -> Vec<IncomeSource> {
+    let mut income: Vec<IncomeSource> =
+        payers.map(|(party, months, average_minor)| IncomeSource { party, months, average_minor }).collect();
+    income.sort_by(|a, b| {
+        b.months.cmp(&a.months).then(b.average_minor.cmp(&a.average_minor)).then(a.party.cmp(&b.party))
+    });
+    income.truncate(5);
+    income
+}
+
+/// The twelve most frequent kinds of transaction, then by name.
+fn top_kinds(kinds: impl Iterator<Item = (String, i64, i64)>) -> Vec<KindTotal> {
+    let mut kinds: Vec<KindTotal> =
+        kinds.map(|(kind, count, total_minor)| KindTotal { kind, count, total_minor }).collect();
+    kinds.sort_by(|a, b| b.count.cmp(&a.count).then(a.kind.cmp(&b.kind)));
+    kinds.truncate(12);
+    kinds
+}
+
+/// Whether a bank's `kind` text means a cash withdrawal: the same test as `CASH_KINDS` (ASCII case-folding,
+/// as SQLite's `LOWER`).
+fn is_cash(kind: &str) -> bool {
+    let kind = kind.to_ascii_lowercase();
+    ["bankomat", "bargeld", "atm"].iter().any(|k| kind.contains(k))
+}
+
+#[derive(Default)]
+struct MonthTally {
+    inflow_minor: i64,
+    outflow_minor: i64,
+    transactions: i64,
+}
+
+#[derive(Default)]
+struct PayerTally {
+    months: BTreeSet<u32>,
+    sum_minor: i64,
+    count: i64,
+}
+
+/// A month as `year * 100 + month`: a cheap key while tallying, `YYYY-MM` in the result.
+fn month_key(date: chrono::NaiveDate) -> u32 {
+    use chrono::Datelike;
+    date.year().max(0) as u32 * 100 + date.month()
+}
+
+fn month_text(key: u32) -> String {
+    format!("{:04}-{:02}", key / 100, key % 100)
+}
+
+/// The tally of a key, inserting an owned copy only the first time it is seen.
+fn entry<'m, T>(map: &'m mut HashMap<String, T>, key: &str, new: impl FnOnce() -> T) -> &'m mut T {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), new());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
+struct KindTally {
+    count: i64,
+    total_minor: i64,
+    cash: bool,
+}
+
+/// The analysis of an import computed while its pages are stored (the same figures `analyse` reads from
+/// the stored rows, which a test checks for every Demo Bank login).
+struct Tally {
+    currency: String,
+    months: BTreeMap<u32, MonthTally>,
+    /// Each account's balance after its last transaction of a month: the first row seen (pages come newest
+    /// first), as `analyse` takes the smallest row id.
+    end_balance: HashMap<(usize, u32), i64>,
+    payers: HashMap<String, PayerTally>,
+    kinds: HashMap<String, KindTally>,
+    cash_withdrawn_minor: i64,
+}
+
+impl ImportSummary for Tally {
+    fn page(&mut self, account_position: usize, transactions: &[BankTransaction]) {
+        for t in transactions {
+            let month = month_key(t.transaction_on);
+            let flow = self.months.entry(month).or_default();
+            flow.transactions += 1;
+            if t.amount_minor > 0 {
+                flow.inflow_minor += t.amount_minor;
+                if let Some(party) = &t.party {
+                    let payer = entry(&mut self.payers, party, PayerTally::default);
+                    payer.sum_minor += t.amount_minor;
+                    payer.count += 1;
+                    payer.months.insert(month);
+                }
+            } else {
+                flow.outflow_minor += t.amount_minor;
+            }
+            let kind =
+                entry(&mut self.kinds, &t.kind, || KindTally { count: 0, total_minor: 0, cash: is_cash(&t.kind) });
+            kind.count += 1;
+            kind.total_minor += t.amount_minor;
+            if t.amount_minor < 0 && kind.cash {
+                self.cash_withdrawn_minor -= t.amount_minor;
+            }
+            self.end_balance.entry((account_position, month)).or_insert(t.balance_after_minor);
+        }
+    }
+
+    fn finish(self: Box<Self>, partial: bool) -> ServerResult<String> {
+        let mut end_balance: BTreeMap<u32, i64> = BTreeMap::new();
+        for ((_, month), balance) in self.end_balance {
+            *end_balance.entry(month).or_default() += balance;
+        }
+        let months = self
+            .months
+            .into_iter()
+            .map(|(month, m)| MonthFlow {
+                end_balance_minor: end_balance.get(&month).copied(),
+                month: month_text(month),
+                inflow_minor: m.inflow_minor,
+                outflow_minor: m.outflow_minor,
+                transactions: m.transactions,
+            })
+            .collect();
+        let payers = self.payers.into_iter().filter(|(_, p)| p.months.len() as i64 >= INCOME_MONTHS);
+        let mut analysis = Analysis {
+            currency: self.currency,
+            months,
+            income: top_income(payers.map(|(party, p)| (party, p.months.len() as i64, p.sum_minor / p.count.max(1)))),
+            kinds: top_kinds(self.kinds.into_iter().map(|(kind, k)| (kind, k.count, k.total_minor))),
+            cash_withdrawn_minor: self.cash_withdrawn_minor,
+            flags: Vec::new(),
+        };
+        analysis.derive_flags(partial);
+        Ok(serde_json::to_string(&analysis).map_err(anyhow::Error::from)?)
+    }
+}
+
+/// The import pipeline's summaries (`AppState::import_summary`): the analysis, tallied as the pages are
+/// stored, or read from the stored rows for a run that resumed part-way.
+pub const SUMMARIES: ImportSummaries = ImportSummaries { fresh: tally_for, from_stored: analyse_stored };
+
+fn tally_for(accounts: &[BankAccount]) -> Box<dyn ImportSummary> {
+    Box::new(Tally {
+        currency: accounts.first().map(|a| a.currency.clone()).unwrap_or_default(),
+        months: BTreeMap::new(),
+        end_balance: HashMap::new(),
+        payers: HashMap::new(),
+        kinds: HashMap::new(),
+        cash_withdrawn_minor: 0,
+    })
+}
+
+fn analyse_stored(
+    state: &AppState,
+    organisation_id: OrganisationId,
+    import_id: ImportId,
+) -> BoxFuture<'_, ServerResult<String>> {
+    Box::pin(async move {
+        let import = reads::find_in(&state.db, organisation_id, import_id).await?.ok_or_else(|| {
+            anyhow::anyhow!("import {import_id} of organisation {organisation_id} vanished while it ran")
+        })?;
+        let analysis = analyse(&state.db, &import).await?;
+        Ok(serde_json::to_string(&analysis).map_err(anyhow::Error::from)?)
+    })
 }
 
 /// The stored analysis of a finished import, computing and storing it first if it is missing.
@@ -122,18 +290,4 @@ pub async fn store(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
         .execute(&db.pool)
         .await?;
     Ok(analysis)
-}
-
-/// The import pipeline's `after_import` hook: the analysis of a finished import is stored once.
-pub fn store_after_import(
-    state: &AppState,
-    organisation_id: OrganisationId,
-    import_id: ImportId,
-) -> BoxFuture<'_, ServerResult<()>> {
-    Box::pin(async move {
-        if let Some(import) = reads::find_in(&state.db, organisation_id, import_id).await? {
-            store(&state.db, &import).await?;
-        }
-        Ok(())
-    })
 }
