@@ -13,18 +13,20 @@ use insight::imports::model::ImportStatus;
 use insight::imports::server::reads;
 use insight::imports::server::worker::run_pending_jobs;
 use insight::platform::config::Settings;
-use insight::platform::db::{Backend, Db};
 use insight::platform::startup::Application;
 use insight::review::model::filter::{
-    ApplicationFilter, PageCursor, TransactionFilter, TransactionSort, APPLICATIONS_PER_PAGE,
+    ApplicationFilter, PageCursor, TransactionCursor, TransactionFilter, TransactionSort, APPLICATIONS_PER_PAGE,
 };
 use insight::review::server::{analysis, decide, search};
 use insight::shared::Locale;
-use insight::shared::{ClientId, CompanyName, EmailAddress, OrganisationId};
+use insight::shared::{ClientId, CompanyName, EmailAddress};
 use insight::widget::model::embed::Months;
 use insight::widget::server::sessions::{self as signin_sessions, Authorised, NewSigninSession, SigninState};
 use std::future::Future;
 use std::time::{Duration, Instant};
+
+#[path = "bench_support/seed.rs"]
+mod seed;
 
 const IMPORTS: usize = 100_000;
 /// What "opens instantly" means here: every page's queries within this budget.
@@ -57,7 +59,7 @@ async fn main() -> anyhow::Result<()> {
     let org_id = org.organisation_id;
 
     let started = Instant::now();
-    seed_imports(db, org_id, &suffix).await?;
+    seed::imports(db, org_id, IMPORTS, &suffix).await?;
     println!("seeded {IMPORTS} imports in {:.1} s", started.elapsed().as_secs_f64());
 
     let connector = state.catalog.get("demo-pl").expect("demo-pl");
@@ -132,17 +134,29 @@ async fn main() -> anyhow::Result<()> {
         median(|| analysis::stored_or_analyse(db, big)).await?,
     );
     let newest = TransactionFilter::default();
+    // Where page 1,000 starts (row 50,000, newest first): a keyset cursor, as the page's "Older" button follows.
+    let (day, row): (String, i64) = sqlx::query_as(
+        "SELECT transaction_on, import_transaction_id FROM import_transaction WHERE import_account_id = $1
+         ORDER BY transaction_on DESC, import_transaction_id DESC LIMIT 1 OFFSET 49999",
+    )
+    .bind(account)
+    .fetch_one(&db.pool)
+    .await?;
+    let deep_page = TransactionCursor::After(format!("{day}_{row}"));
     report(
         "transactions: first page (100,000 rows)",
-        median(|| search::transactions(db, big, account, &newest, 51, 0)).await?,
+        median(|| search::transactions(db, big, account, &newest, None, 50)).await?,
     );
-    report("transactions: page 1,000", median(|| search::transactions(db, big, account, &newest, 51, 50_000)).await?);
+    report(
+        "transactions: page 1,000",
+        median(|| search::transactions(db, big, account, &newest, Some(&deep_page), 50)).await?,
+    );
     let text = TransactionFilter { text: Some("biedronka".into()), ..Default::default() };
-    report("transactions: text filter", median(|| search::transactions(db, big, account, &text, 51, 0)).await?);
+    report("transactions: text filter", median(|| search::transactions(db, big, account, &text, None, 50)).await?);
     let largest = TransactionFilter { sort: TransactionSort::LargestFirst, ..Default::default() };
     report(
         "transactions: largest amounts first",
-        median(|| search::transactions(db, big, account, &largest, 51, 0)).await?,
+        median(|| search::transactions(db, big, account, &largest, None, 50)).await?,
     );
     let range = TransactionFilter {
         min_minor: Some(-10_000),
@@ -152,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
     };
     report(
         "transactions: amount and date range",
-        median(|| search::transactions(db, big, account, &range, 51, 0)).await?,
+        median(|| search::transactions(db, big, account, &range, None, 50)).await?,
     );
     let _ = std::fs::remove_dir_all(&dir);
     if slow.is_empty() {
@@ -179,57 +193,4 @@ where
     }
     times.sort();
     Ok(times[times.len() / 2])
-}
-
-async fn seed_imports(db: &Db, org: OrganisationId, suffix: &str) -> anyhow::Result<()> {
-    const COLS: usize = 14;
-    const ROWS: usize = 1000;
-    let first = ["Jan", "Anna", "Piotr", "Maria", "Tomasz", "Ewa", "Paweł", "Katarzyna"];
-    let last = ["Kowalski", "Nowak", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański"];
-    let statuses = ["succeeded", "succeeded", "succeeded", "partial", "failed"];
-    let decisions = ["pending", "pending", "approved", "rejected"];
-    let now = chrono::Utc::now().timestamp_millis();
-    for chunk in 0..IMPORTS / ROWS {
-        let mut sql = String::from(
-            "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
-                status, progress, step, run_after, owner_names, accounts_count, transactions_count, decision, created_at,
-                updated_at) VALUES ",
-        );
-        for r in 0..ROWS {
-            sql.push_str(if r == 0 { "(" } else { ",(" });
-            for c in 0..=COLS {
-                if c > 0 {
-                    sql.push(',');
-                }
-                match db.backend {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => sql.push_str(&format!("${}", r * (COLS + 1) + c + 1)),
-                }
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql);
-        for r in 0..ROWS {
-            let n = chunk * ROWS + r;
-            let created = now - (IMPORTS - n) as i64 * 60_000;
-            q = q
-                .bind(org)
-                .bind(format!("seed-{suffix}-{n}"))
-                .bind(if n.is_multiple_of(3) { "demo-de" } else { "demo-pl" })
-                .bind(format!("ref-{n:06}"))
-                .bind(12i64)
-                .bind(statuses[n % statuses.len()])
-                .bind(100i64)
-                .bind(statuses[n % statuses.len()])
-                .bind(created)
-                .bind(format!("{} {}", first[n % first.len()], last[(n / 8) % last.len()]))
-                .bind(2i64)
-                .bind(1500i64)
-                .bind(decisions[n % decisions.len()])
-                .bind(created)
-                .bind(created);
-        }
-        q.execute(&db.pool).await?;
-    }
-    Ok(())
 }

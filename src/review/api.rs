@@ -73,10 +73,18 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     let mut first_pages = Vec::with_capacity(accounts.len());
     for account in &accounts {
         let filter = TransactionFilter::default();
-        first_pages
-            .push(super::server::search::transaction_page(&state.db, &import, account.account_id, &filter, 0).await?);
+        first_pages.push(
+            super::server::search::transaction_page(&state.db, &import, account.account_id, &filter, None).await?,
+        );
     }
+    let summary = import.summary();
+    let analysis = if summary.status.is_finished() && summary.erased_at.is_none() {
+        Some(super::server::analysis::stored_or_analyse(&state.db, &import).await?)
+    } else {
+        None
+    };
     Ok(ApplicationDetail {
+        analysis,
         owners: reads::owners(&state.db, &import).await?,
         accounts,
         first_pages,
@@ -92,7 +100,8 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
 pub async fn list_transactions(
     import_id: ImportId,
     account_id: AccountId,
-    page: i64,
+    after: Option<String>,
+    before: Option<String>,
     from: Option<String>,
     to: Option<String>,
     min_amount: Option<String>,
@@ -100,7 +109,7 @@ pub async fn list_transactions(
     text: Option<String>,
     sort: Option<String>,
 ) -> AppResult<TransactionPage> {
-    use super::model::filter::{searchable, TransactionFilter, TransactionSort};
+    use super::model::filter::{searchable, TransactionCursor, TransactionFilter, TransactionSort};
     use crate::account::server::current_user;
     use crate::error::{AppError, FieldErrors};
     use crate::imports::server::reads;
@@ -136,7 +145,8 @@ pub async fn list_transactions(
         text: present(text).map(|t| searchable(&t)),
         sort: TransactionSort::from_query(&sort.unwrap_or_default()),
     };
-    Ok(super::server::search::transaction_page(&state.db, &import, account_id, &filter, page.clamp(0, 100_000)).await?)
+    let cursor = TransactionCursor::from_query(after, before);
+    Ok(super::server::search::transaction_page(&state.db, &import, account_id, &filter, cursor.as_ref()).await?)
 }
 
 /// Approves or rejects an application with a note (required to reject). Admins and reviewers only.

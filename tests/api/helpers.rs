@@ -81,6 +81,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// A fresh app whose import queue the test drives itself (no background workers) with fast retries.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_serving("target/site", configure).await
+}
+
+/// [`spawn_app_with`], serving its static files from `site_root`.
+pub async fn spawn_app_serving(site_root: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
     TRACING.call_once(|| {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new("insight=debug,tower_http=debug"))
@@ -95,7 +100,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     settings.import.lease = Duration::from_secs(30);
     settings.import.poll_interval = Duration::from_millis(20);
     configure(&mut settings);
-    let options = LeptosOptions::builder().output_name("insight").site_root("target/site").build();
+    let options = LeptosOptions::builder().output_name("insight").site_root(site_root).build();
     let app = Application::build(settings, options, "127.0.0.1:0".parse().unwrap()).await.expect("application builds");
     let address = format!("http://{}", app.local_addr());
     let db = app.state.db.clone();
@@ -237,6 +242,15 @@ impl TestApp {
             .fetch_one(&self.db.pool)
             .await
             .unwrap()
+    }
+
+    pub async fn organisation_of(&self, import_id: ImportId) -> OrganisationId {
+        let (org,): (OrganisationId,) = sqlx::query_as("SELECT organisation_id FROM import WHERE import_id = $1")
+            .bind(import_id)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap();
+        org
     }
 
     /// The id of an import's first stored account.

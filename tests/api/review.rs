@@ -505,3 +505,58 @@ async fn an_admin_erases_imported_data_on_request_and_the_trail_remains() {
     let page = admin.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("erased on request") && !page.contains("Jan Kowalski"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counters_always_equal_a_count_of_the_imports() {
+    let app = spawn_app().await;
+    let (client_id, org, admin) = app.business("counters@example.com").await;
+    let (other_id, other_org, _) = app.business("counters-other@example.com").await;
+    let mut ids = Vec::new();
+    for (client, login) in [(&client_id, "test"), (&client_id, "test-joint"), (&client_id, "test"), (&other_id, "test")]
+    {
+        ids.push(app.widget_sign_in(&WidgetRun::new(client, login)).await.unwrap().import_id.unwrap());
+    }
+    let mut timeout = WidgetRun::new(&client_id, "test-timeout");
+    timeout.months = Some("6");
+    ids.push(app.widget_sign_in(&timeout).await.unwrap().import_id.unwrap());
+    let counted = |org: OrganisationId| {
+        let db = app.db.clone();
+        async move {
+            let by_status: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT status, COUNT(*) FROM import WHERE organisation_id = $1 GROUP BY status ORDER BY status",
+            )
+            .bind(org)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+            let by_decision: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT decision, COUNT(*) FROM import WHERE organisation_id = $1 GROUP BY decision ORDER BY decision",
+            )
+            .bind(org)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+            let kept = insight::review::server::search::counts(&db, org).await.unwrap();
+            assert_eq!(kept, (by_status, by_decision), "organisation {org}");
+        }
+    };
+    counted(org).await;
+    counted(other_org).await;
+    app.run_imports().await;
+    counted(org).await;
+    assert!(ok(&decide(&app, &admin, ids[0], "approve", "fine").await));
+    assert!(ok(&decide(&app, &admin, ids[1], "reject", "no income").await));
+    assert!(ok(&decide(&app, &admin, ids[0], "reject", "second look").await));
+    counted(org).await;
+    counted(other_org).await;
+    let (_, html) = app.dashboard_html(&admin).await;
+    let (rejected,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM import WHERE organisation_id = $1 AND decision = 'rejected'")
+            .bind(org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(rejected, 2);
+    let html = html.replace("<!>", "");
+    assert!(html.contains(r#"<strong>2</strong><a href="/applications?decision=rejected">"#), "{html}");
+}

@@ -6,8 +6,18 @@ use crate::error::{AppError, AppResult};
 use crate::platform::state::AppState;
 use crate::shared::Role;
 
+/// The user the page guard loaded for this request (`guard.rs`): a page's server functions, run while it
+/// renders, read it instead of asking the database once each. It lives as long as the one request.
+#[derive(Debug, Clone)]
+pub struct RequestUser(pub CurrentUser);
+
 /// The signed-in user, or `None`. A session whose user no longer exists is treated as signed out.
 pub async fn current_user() -> AppResult<Option<CurrentUser>> {
+    let known = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestUser>().cloned());
+    if let Some(RequestUser(user)) = known {
+        return Ok(Some(user));
+    }
     let state = AppState::from_context()?;
     let session = TypedSession::extract().await?;
     let Some(user_id) = session.user_id().await? else {

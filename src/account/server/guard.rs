@@ -1,6 +1,8 @@
 //! Sends signed-out visitors of portal pages to the log-in page with a real HTTP redirect, before any HTML
-//! is streamed. Server functions check roles themselves; this is only about page navigation.
+//! is streamed. Server functions check roles themselves; this is only about page navigation. The user it
+//! found rides along in the request, so the page's server functions do not look them up again.
 
+use super::current_user::RequestUser;
 use super::{session::TypedSession, users};
 use crate::platform::db::Db;
 use axum::extract::{Request, State};
@@ -15,19 +17,21 @@ pub fn is_protected(path: &str) -> bool {
     PROTECTED.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
-pub async fn require_login_for_pages(State(db): State<Db>, session: Session, req: Request, next: Next) -> Response {
+pub async fn require_login_for_pages(State(db): State<Db>, session: Session, mut req: Request, next: Next) -> Response {
     if req.method() != Method::GET || !is_protected(req.uri().path()) {
         return next.run(req).await;
     }
     let session = TypedSession::new(session);
-    let signed_in = match session.user_id().await {
-        Ok(Some(id)) => matches!(users::find_current(&db, id).await, Ok(Some(_))),
-        _ => false,
+    let user = match session.user_id().await {
+        Ok(Some(id)) => users::find_current(&db, id).await.ok().flatten(),
+        _ => None,
     };
-    if signed_in {
-        next.run(req).await
-    } else {
-        Redirect::to("/login").into_response()
+    match user {
+        Some(user) => {
+            req.extensions_mut().insert(RequestUser(user));
+            next.run(req).await
+        }
+        None => Redirect::to("/login").into_response(),
     }
 }
 

@@ -64,6 +64,13 @@ pub async fn find_by_client_id(db: &Db, client_id: &ClientId) -> ServerResult<Op
         .await?)
 }
 
+pub async fn find(db: &Db, organisation_id: OrganisationId) -> ServerResult<Option<OrganisationRow>> {
+    Ok(sqlx::query_as("SELECT organisation_id, name, client_id FROM organisation WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
 pub async fn signing_secret(db: &Db, organisation_id: OrganisationId) -> ServerResult<String> {
     let (secret,): (String,) = sqlx::query_as("SELECT signing_secret FROM organisation WHERE organisation_id = $1")
         .bind(organisation_id)

@@ -109,6 +109,43 @@ impl ApplicationFilter {
     }
 }
 
+/// Where a page of an account's transactions starts: after or before a row, by its position in the sort
+/// (`2026-01-31_812` for dates, `-1230_812` for amounts; the number after `_` is the row id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransactionCursor {
+    After(String),
+    Before(String),
+}
+
+/// The sort key of a cursor position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorKey {
+    Date(String),
+    Amount(i64),
+}
+
+impl TransactionCursor {
+    /// The page's cursor from the query (`after` wins over `before`); blanks are no cursor.
+    pub fn from_query(after: Option<String>, before: Option<String>) -> Option<Self> {
+        let present = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        present(after).map(Self::After).or_else(|| present(before).map(Self::Before))
+    }
+
+    /// The position a cursor names, read as an amount or a date; `None` when it is malformed.
+    pub fn position(&self, amounts: bool) -> Option<(CursorKey, i64)> {
+        let (Self::After(raw) | Self::Before(raw)) = self;
+        let (key, id) = raw.rsplit_once('_')?;
+        let id = id.parse().ok()?;
+        let key = if amounts {
+            CursorKey::Amount(key.parse().ok()?)
+        } else {
+            NaiveDate::parse_from_str(key, "%Y-%m-%d").ok()?;
+            CursorKey::Date(key.to_string())
+        };
+        Some((key, id))
+    }
+}
+
 /// Text to search for as a person typed it: at most 200 characters, control characters dropped (they are
 /// never part of a name, and PostgreSQL cannot hold a NUL).
 pub fn searchable(text: &str) -> String {
@@ -175,6 +212,18 @@ mod tests {
             _ => None,
         });
         assert_eq!(f, ApplicationFilter::default());
+    }
+
+    #[test]
+    fn transaction_cursors_read_their_position_or_nothing() {
+        let c = TransactionCursor::from_query(Some("2026-01-31_812".into()), None).unwrap();
+        assert_eq!(c.position(false), Some((CursorKey::Date("2026-01-31".into()), 812)));
+        assert_eq!(c.position(true), None, "a date is not an amount");
+        let c = TransactionCursor::from_query(Some(" ".into()), Some("-1230_7".into())).unwrap();
+        assert_eq!(c, TransactionCursor::Before("-1230_7".into()));
+        assert_eq!(c.position(true), Some((CursorKey::Amount(-1230), 7)));
+        assert_eq!(TransactionCursor::After("x_y".into()).position(true), None);
+        assert_eq!(TransactionCursor::from_query(None, None), None);
     }
 
     #[test]

@@ -34,13 +34,19 @@ pub struct ApplicationDetail {
     pub can_erase: bool,
     /// The newest transactions of each account (same order as `accounts`), so the page renders them at once.
     pub first_pages: Vec<TransactionPage>,
+    /// The analysis of a finished import whose data was not erased (the page shows it only then), read in
+    /// the same request so the page needs no second call.
+    pub analysis: Option<crate::review::model::analysis::Analysis>,
 }
 
+/// A page of an account's transactions, with the cursors of its neighbours (`None` at either end).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransactionPage {
     pub rows: Vec<Transaction>,
-    pub page: i64,
-    pub has_next: bool,
+    /// Further in the sort order.
+    pub next: Option<String>,
+    /// Back towards the first page.
+    pub previous: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -77,7 +77,11 @@ pub async fn export(
             let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
         }
     });
-    let stream = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    // Fused: a body may be polled once more after its end (the compression layer does), which a bare
+    // `unfold` answers with a panic.
+    let stream = futures::StreamExt::fuse(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }));
     let (content_type, ext) = match format {
         Format::Json => ("application/json", "json"),
         Format::Csv => ("text/csv; charset=utf-8", "csv"),

@@ -6,7 +6,9 @@ use crate::imports::server::reads::{OwnedImport, SUMMARY_COLUMNS, TRANSACTION_CO
 use crate::platform::db::query::{contains_text, Binds};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
-use crate::review::model::filter::{ApplicationFilter, DateOrder, PageCursor, TransactionFilter, TransactionSort};
+use crate::review::model::filter::{
+    ApplicationFilter, CursorKey, DateOrder, PageCursor, TransactionCursor, TransactionFilter, TransactionSort,
+};
 use crate::review::model::labels::labels_for;
 use crate::review::model::views::{TransactionPage, TRANSACTIONS_PER_PAGE};
 use crate::shared::{AccountId, OrganisationId};
@@ -57,7 +59,8 @@ pub async fn search(
         let op = if descending { "<" } else { ">" };
         let c = b.push_int(created_at);
         let i = b.push_int(import_id);
-        sql += &format!(" AND (created_at {op} {c} OR (created_at = {c} AND import_id {op} {i}))");
+        // A row-value comparison: both engines walk the (organisation, created, id) index from the cursor.
+        sql += &format!(" AND (created_at, import_id) {op} ({c}, {i})");
     }
     let dir = if descending { "DESC" } else { "ASC" };
     sql += &format!(" ORDER BY created_at {dir}, import_id {dir} LIMIT {}", b.push_int(per_page + 1));
@@ -79,26 +82,29 @@ pub async fn counts(
     db: &Db,
     organisation_id: OrganisationId,
 ) -> ServerResult<(Vec<(String, i64)>, Vec<(String, i64)>)> {
-    let by_status: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM import WHERE organisation_id = $1 GROUP BY status ORDER BY status",
+    // Kept by triggers on `import` (migration 0007): a few rows, however many imports there are.
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT dimension, value, n FROM import_count WHERE organisation_id = $1 AND n > 0 ORDER BY dimension, value",
     )
     .bind(organisation_id)
     .fetch_all(&db.pool)
     .await?;
-    let by_decision: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT decision, COUNT(*) FROM import WHERE organisation_id = $1 GROUP BY decision ORDER BY decision",
-    )
-    .bind(organisation_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok((by_status, by_decision))
+    let (by_status, by_decision): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(dimension, _, _)| dimension == "status");
+    let pairs = |rows: Vec<(String, String, i64)>| rows.into_iter().map(|(_, value, n)| (value, n)).collect();
+    Ok((pairs(by_status), pairs(by_decision)))
 }
 
 /// Oldest and newest transaction dates of an import.
 pub async fn dates_covered(db: &Db, import: &OwnedImport) -> ServerResult<Option<(String, String)>> {
+    // Per account, so each end is one step down the (account, date) index instead of a scan of every row.
     let row: (Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT MIN(t.transaction_on), MAX(t.transaction_on) FROM import_transaction t
-         WHERE t.import_account_id IN (SELECT import_account_id FROM import_account WHERE import_id = $1)",
+        "SELECT MIN(oldest), MAX(newest) FROM (
+             SELECT (SELECT MIN(t.transaction_on) FROM import_transaction t
+                     WHERE t.import_account_id = a.import_account_id) AS oldest,
+                    (SELECT MAX(t.transaction_on) FROM import_transaction t
+                     WHERE t.import_account_id = a.import_account_id) AS newest
+             FROM import_account a WHERE a.import_id = $1) AS ends",
     )
     .bind(import.id())
     .fetch_one(&db.pool)
@@ -106,19 +112,45 @@ pub async fn dates_covered(db: &Db, import: &OwnedImport) -> ServerResult<Option
     Ok(row.0.zip(row.1))
 }
 
-/// One page of an account's transactions under the reviewer's filters; empty when the account is not one of
-/// the import's.
+/// A transaction with its row id, the tie-breaker of every keyset.
+#[derive(sqlx::FromRow)]
+struct KeyedTransaction {
+    #[sqlx(flatten)]
+    transaction: Transaction,
+    import_transaction_id: i64,
+}
+
+/// The sort column of a transaction order, and whether it runs downwards.
+fn sort_column(sort: TransactionSort) -> (&'static str, bool) {
+    match sort {
+        TransactionSort::NewestFirst => ("t.transaction_on", true),
+        TransactionSort::OldestFirst => ("t.transaction_on", false),
+        TransactionSort::LargestFirst => ("t.amount_minor", true),
+        TransactionSort::SmallestFirst => ("t.amount_minor", false),
+    }
+}
+
+/// The keyset position of a row in `sort`: `2026-01-31_812` or `-1230_812`.
+fn position(sort: TransactionSort, row: &KeyedTransaction) -> String {
+    match sort_column(sort).0 {
+        "t.amount_minor" => format!("{}_{}", row.transaction.amount_minor, row.import_transaction_id),
+        _ => format!("{}_{}", row.transaction.transaction_on, row.import_transaction_id),
+    }
+}
+
+/// One page of an account's transactions under the reviewer's filters, by keyset: every page costs the same
+/// however deep it is. Empty when the account is not one of the import's; a malformed cursor starts over.
 pub async fn transactions(
     db: &Db,
     import: &OwnedImport,
     account_id: AccountId,
     f: &TransactionFilter,
-    limit: i64,
-    offset: i64,
-) -> ServerResult<Vec<Transaction>> {
+    cursor: Option<&TransactionCursor>,
+    per_page: i64,
+) -> ServerResult<TransactionPage> {
     let mut b = Binds::default();
     let mut sql = format!(
-        "SELECT {TRANSACTION_COLUMNS}
+        "SELECT {TRANSACTION_COLUMNS}, t.import_transaction_id
          FROM import_transaction t JOIN import_account a ON a.import_account_id = t.import_account_id
          WHERE t.import_account_id = {} AND a.import_id = {}",
         b.push_int(account_id.get()),
@@ -139,31 +171,48 @@ pub async fn transactions(
     if let Some(text) = &f.text {
         sql += &format!(" AND {}", contains_text(&mut b, &["t.title", "t.party", "t.kind"], text));
     }
-    sql += match f.sort {
-        TransactionSort::NewestFirst => " ORDER BY t.transaction_on DESC, t.import_transaction_id DESC",
-        TransactionSort::OldestFirst => " ORDER BY t.transaction_on ASC, t.import_transaction_id ASC",
-        TransactionSort::LargestFirst => " ORDER BY t.amount_minor DESC, t.import_transaction_id DESC",
-        TransactionSort::SmallestFirst => " ORDER BY t.amount_minor ASC, t.import_transaction_id ASC",
-    };
-    sql += &format!(" LIMIT {} OFFSET {}", b.push_int(limit), b.push_int(offset));
-    Ok(b.apply_as(sqlx::query_as(&sql)).fetch_all(&db.pool).await?)
+    let (column, downwards) = sort_column(f.sort);
+    let backward = matches!(cursor, Some(TransactionCursor::Before(_)));
+    let descending = downwards != backward;
+    let key = cursor.and_then(|c| c.position(column == "t.amount_minor"));
+    if let Some((key, id)) = &key {
+        let op = if descending { "<" } else { ">" };
+        let key = match key {
+            CursorKey::Date(d) => b.push_text(d.clone()),
+            CursorKey::Amount(a) => b.push_int(*a),
+        };
+        let id = b.push_int(*id);
+        sql += &format!(" AND ({column}, t.import_transaction_id) {op} ({key}, {id})");
+    }
+    let dir = if descending { "DESC" } else { "ASC" };
+    sql += &format!(" ORDER BY {column} {dir}, t.import_transaction_id {dir} LIMIT {}", b.push_int(per_page + 1));
+    let mut rows: Vec<KeyedTransaction> = b.apply_as(sqlx::query_as(&sql)).fetch_all(&db.pool).await?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(per_page as usize);
+    if backward {
+        rows.reverse();
+    }
+    let (more_forward, more_backward) = if backward { (true, more) } else { (more, key.is_some()) };
+    let next = rows.last().filter(|_| more_forward).map(|r| position(f.sort, r));
+    let previous = rows.first().filter(|_| more_backward).map(|r| position(f.sort, r));
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let mut t = r.transaction;
+            t.labels = labels_for(&t.kind, t.amount_minor).into_iter().map(str::to_string).collect();
+            t
+        })
+        .collect();
+    Ok(TransactionPage { rows, next, previous })
 }
 
-/// One page of an account's transactions under `filter`, with their labels, fetching one row more to know if
-/// another page follows.
+/// The first page of an account's transactions, newest first.
 pub async fn transaction_page(
     db: &Db,
     import: &OwnedImport,
     account_id: AccountId,
     filter: &TransactionFilter,
-    page: i64,
+    cursor: Option<&TransactionCursor>,
 ) -> ServerResult<TransactionPage> {
-    let offset = page * TRANSACTIONS_PER_PAGE;
-    let mut rows = transactions(db, import, account_id, filter, TRANSACTIONS_PER_PAGE + 1, offset).await?;
-    let has_next = rows.len() as i64 > TRANSACTIONS_PER_PAGE;
-    rows.truncate(TRANSACTIONS_PER_PAGE as usize);
-    for t in &mut rows {
-        t.labels = labels_for(&t.kind, t.amount_minor).into_iter().map(str::to_string).collect();
-    }
-    Ok(TransactionPage { rows, page, has_next })
+    transactions(db, import, account_id, filter, cursor, TRANSACTIONS_PER_PAGE).await
 }

@@ -1,24 +1,19 @@
 //! The analysis panel of an application: flags first, then the charts and tables behind them.
 
-use crate::components::error_view::ErrorMessage;
 use crate::review::model::analysis::{Analysis, MonthFlow};
 use crate::shared::money::display_minor;
 use leptos::prelude::*;
 
 #[component]
-pub fn AnalysisPanel(analysis: Resource<Result<Analysis, crate::error::AppError>>) -> impl IntoView {
+pub fn AnalysisPanel(analysis: Analysis) -> impl IntoView {
     view! {
         <section class="card" data-testid="analysis">
             <h2>"Analysis"</h2>
-            <Suspense fallback=|| view! { <p>"Analysing…"</p> }>
-                {move || Suspend::new(async move {
-                    match analysis.await {
-                        Ok(a) if a.months.is_empty() => view! { <p class="muted">"No transactions to analyse yet."</p> }.into_any(),
-                        Ok(a) => view! { <Figures a/> }.into_any(),
-                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {if analysis.months.is_empty() {
+                view! { <p class="muted">"No transactions to analyse yet."</p> }.into_any()
+            } else {
+                view! { <Figures a=analysis/> }.into_any()
+            }}
         </section>
     }
 }

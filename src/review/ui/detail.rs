@@ -8,8 +8,7 @@ use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, StatusBadge};
 use crate::error::AppError;
 use crate::imports::model::{Account, Owner};
-use crate::review::api::{get_analysis, get_application, list_transactions, DecideApplication, EraseApplication};
-use crate::review::model::analysis::Analysis;
+use crate::review::api::{get_application, list_transactions, DecideApplication, EraseApplication};
 use crate::review::model::views::{ApplicationDetail, TransactionPage};
 use crate::shared::money::display_minor;
 use crate::shared::ImportId;
@@ -30,10 +29,6 @@ pub fn ApplicationPage() -> impl IntoView {
         move || (import_id(), tick.get(), decide.version().get(), erase.version().get()),
         |(id, _, _, _)| get_application(id),
     );
-    // Created here, not inside the detail's Suspense: resources created in a Suspense's children can stall a
-    // streamed SSR response.
-    let analysis =
-        Resource::new(move || (import_id(), tick.get(), erase.version().get()), |(id, _, _)| get_analysis(id));
     let running = RwSignal::new(false);
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
@@ -56,7 +51,7 @@ pub fn ApplicationPage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             running.set(!d.summary.status.is_finished());
-                            view! { <Detail d decide erase analysis/> }.into_any()
+                            view! { <Detail d decide erase/> }.into_any()
                         }
                         Err(e) => view! {
                             <h1>"Application not available"</h1>
@@ -74,7 +69,6 @@ fn Detail(
     d: ApplicationDetail,
     decide: ServerAction<DecideApplication>,
     erase: ServerAction<EraseApplication>,
-    analysis: Resource<Result<Analysis, AppError>>,
 ) -> impl IntoView {
     let s = d.summary.clone();
     let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
@@ -111,7 +105,7 @@ fn Detail(
         {s.erased_at.map(|at| view! {
             <p class="notice" role="status" data-testid="erased">{format!("The imported data was erased on request on {}. The decision history and the audit trail remain.", format_instant(at))}</p>
         })}
-        {(s.status.is_finished() && s.erased_at.is_none()).then(|| view! { <AnalysisPanel analysis/> })}
+        {d.analysis.clone().map(|analysis| view! { <AnalysisPanel analysis/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
@@ -259,14 +253,21 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
     // plain signals (no resource is created inside the page's Suspense, which can stall streamed SSR).
     let rows = RwSignal::new(Ok::<TransactionPage, AppError>(first));
     let loading = RwSignal::new(false);
-    let fetch = move |p: i64, f: Applied| {
+    // `step`: +1 for the next page, -1 for the previous one, 0 for the first page under new filters.
+    let fetch = move |step: i64, f: Applied| {
+        let (after, before) = match (step, rows.get_untracked()) {
+            (1, Ok(p)) => (p.next, None),
+            (-1, Ok(p)) => (None, p.previous),
+            _ => (None, None),
+        };
         loading.set(true);
         leptos::task::spawn_local(async move {
             let opt = |s: String| (!s.trim().is_empty()).then_some(s);
             let result = list_transactions(
                 import_id,
                 account_id,
-                p,
+                after,
+                before,
                 opt(f.from),
                 opt(f.to),
                 opt(f.min),
@@ -276,7 +277,7 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
             )
             .await;
             rows.set(result);
-            page.set(p);
+            page.update(|p| *p = if step == 0 { 0 } else { *p + step });
             loading.set(false);
         });
     };
@@ -325,7 +326,7 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
                 let currency = currency.clone();
                 match rows.get() {
                     Ok(p) => {
-                        let has_next = p.has_next;
+                        let (has_next, has_previous) = (p.next.is_some(), p.previous.is_some());
                         let empty = p.rows.is_empty();
                         view! {
                             <div class="table-wrap" aria-busy=move || loading.get().to_string()>
@@ -352,11 +353,11 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
                             </div>
                             {empty.then(|| view! { <p class="muted">"No transactions match these filters."</p> })}
                             <div class="pager">
-                                <button type="button" class="secondary" disabled=move || page.get() == 0 || loading.get()
-                                    on:click=move |_| fetch(page.get_untracked() - 1, applied())>"Newer"</button>
+                                <button type="button" class="secondary" disabled=move || !has_previous || loading.get()
+                                    on:click=move |_| fetch(-1, applied())>"Newer"</button>
                                 <span>{move || format!("Page {}", page.get() + 1)}</span>
                                 <button type="button" class="secondary" disabled=move || !has_next || loading.get()
-                                    on:click=move |_| fetch(page.get_untracked() + 1, applied())>"Older"</button>
+                                    on:click=move |_| fetch(1, applied())>"Older"</button>
                             </div>
                         }.into_any()
                     }
