@@ -1,3 +1,8 @@
+// The server's allocator (see Cargo.toml); the browser build keeps the default.
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {
