@@ -30,6 +30,8 @@ echo "== release build (cargo leptos), the one users run"
 cargo leptos build --release --precompress
 echo "== end-to-end (Playwright, Chromium, against the release build)"
 bash scripts/e2e.sh "$CARGO_TARGET_DIR/release/insight"
+echo "== the /v1 API against its OpenAPI document (Schemathesis)"
+bash scripts/api-contract.sh "$CARGO_TARGET_DIR/release/insight"
 
 echo "== Rust tests on PostgreSQL"
 PGDATA=$(bash scripts/pg.sh start)
@@ -41,7 +43,7 @@ TEST_DATABASE_URL="postgres://postgres@127.0.0.1:${PG_TEST_PORT:-54329}/postgres
 echo "== Rust tests on SQLite (unit and integration)"
 cargo test --features ssr
 
-# One plain closing line with the totals of every cargo test run above (SQLite and PostgreSQL) and e2e.
-totals=$(grep -hE "^test result: |^e2e: [0-9]+ passed" "$LOG" | grep -Eo "[0-9]+ (passed|failed)" \
+# One plain closing line with the totals of every cargo test run above (SQLite and PostgreSQL), e2e and the API contract.
+totals=$(grep -hE "^test result: |^e2e: [0-9]+ passed|^api contract: [0-9]+ passed" "$LOG" | grep -Eo "[0-9]+ (passed|failed)" \
   | awk '{s[$2]+=$1} END {printf "%d passed, %d failed", s["passed"], s["failed"]}')
 echo "all tests: $totals"

@@ -9,6 +9,7 @@ use crate::account::ui::{
 use crate::banks::ui::BanksPage;
 use crate::components::stylesheet::SiteStylesheet;
 use crate::components::{home::HomePage, not_found::NotFoundPage};
+use crate::integrations::ui::ApiKeysPage;
 use crate::review::ui::{dashboard::DashboardPage, detail::ApplicationPage, queue::ApplicationsPage};
 use crate::widget::ui::settings::WidgetSettingsPage;
 use leptos::prelude::*;
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/team") view=TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>
             </Router>

@@ -13,6 +13,7 @@ pub mod banks;
 pub mod components;
 pub mod error;
 pub mod imports;
+pub mod integrations;
 pub mod review;
 pub mod shared;
 pub mod widget;

@@ -38,6 +38,7 @@ export const SHOP_PORT = process.env.E2E_SHOP_PORT ?? "3100";
 export interface WidgetSuccess {
   sessionId: string;
   sessionIdSignature: string;
+  resultToken: string;
   target: string;
   targetName: string;
   importId: number;

@@ -58,6 +58,8 @@ text_enum! {
         RoleChanged = "role_changed",
         MemberRemoved = "member_removed",
         DataErased = "data_erased",
+        ApiKeyCreated = "api_key_created",
+        ApiKeyRevoked = "api_key_revoked",
     }
 }
 
@@ -75,6 +77,8 @@ impl AuditAction {
             Self::RoleChanged => "Role changed",
             Self::MemberRemoved => "Member removed",
             Self::DataErased => "Imported data erased",
+            Self::ApiKeyCreated => "API key created",
+            Self::ApiKeyRevoked => "API key revoked",
         }
     }
 }

@@ -13,6 +13,14 @@ text_enum! {
 }
 
 text_enum! {
+    /// Whether a bank target is a sandbox (test data, documented logins) or a live bank.
+    pub enum Environment {
+        Sandbox = "sandbox",
+        Live = "live",
+    }
+}
+
+text_enum! {
     pub enum TxStatus {
         Done = "DONE",
         Pending = "PENDING",
@@ -22,6 +30,7 @@ text_enum! {
 /// A person or company holding accounts (SPEC §5 "Owner"), as the bank reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Owner {
     pub name: String,
@@ -42,6 +51,7 @@ pub struct Owner {
 
 /// Who holds one account, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountOwner {
     pub name: String,
     pub kind: OwnerKind,

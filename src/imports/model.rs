@@ -42,6 +42,7 @@ text_enum! {
 /// The holders of one account, stored as JSON text.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(value_type = Vec<AccountOwner>))]
 pub struct AccountOwners(pub Vec<AccountOwner>);
 
 impl TryFrom<String> for AccountOwners {
@@ -61,6 +62,7 @@ impl std::ops::Deref for AccountOwners {
 /// One stored account of an import (SPEC §5 "Account").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     #[serde(rename = "id")]
@@ -72,8 +74,10 @@ pub struct Account {
     #[serde(rename = "currencyName")]
     pub currency: String,
     #[serde(rename = "currencyBalance", with = "as_decimal")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub balance_minor: i64,
     #[serde(rename = "currencyFundsAvailable", with = "as_decimal")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub funds_available_minor: i64,
     /// `YYYY-MM-DD`.
     pub active_since_at_least: String,
@@ -87,14 +91,17 @@ pub struct Account {
 /// One stored transaction (SPEC §5 "Transaction"), newest first within its account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// `YYYY-MM-DD`.
     pub transaction_on: String,
     pub booked_on: Option<String>,
     #[serde(rename = "currencyAmount", with = "as_decimal")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub amount_minor: i64,
     #[serde(rename = "currencyBalance", with = "as_decimal::option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub balance_after_minor: Option<i64>,
     pub title: String,
     pub party: Option<String>,
@@ -111,6 +118,7 @@ pub struct Transaction {
 /// One import: a row of the review queue and the head of its detail page and export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummary {
     #[serde(rename = "id")]
@@ -136,13 +144,17 @@ pub struct ImportSummary {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub decision: Decision,
     #[serde(with = "as_rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
     pub created_at: i64,
     #[serde(with = "as_rfc3339::option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub started_at: Option<i64>,
     #[serde(with = "as_rfc3339::option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub finished_at: Option<i64>,
     /// When the imported data was erased on request, if it was.
     #[serde(with = "as_rfc3339::option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub erased_at: Option<i64>,
 }
 

@@ -47,6 +47,8 @@ pub struct LimitSettings {
     pub bank_attempts_per_session: i64,
     /// Failed bank log-ins one address may cause for one Client ID before it must wait.
     pub bank_failures_per_client_address: u32,
+    /// Requests one API key may make to `/v1` per minute.
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for LimitSettings {
@@ -57,6 +59,7 @@ impl Default for LimitSettings {
             login_failures_allowed: 5,
             bank_attempts_per_session: 3,
             bank_failures_per_client_address: 10,
+            api_requests_per_minute: 600,
         }
     }
 }
@@ -150,6 +153,11 @@ impl Settings {
                     "APP_BANK_FAILURES_PER_CLIENT_ADDRESS",
                     var("APP_BANK_FAILURES_PER_CLIENT_ADDRESS"),
                     defaults.bank_failures_per_client_address,
+                )?,
+                api_requests_per_minute: number(
+                    "APP_API_REQUESTS_PER_MINUTE",
+                    var("APP_API_REQUESTS_PER_MINUTE"),
+                    defaults.api_requests_per_minute,
                 )?,
             },
         })

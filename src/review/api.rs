@@ -211,7 +211,14 @@ pub async fn erase_application(import_id: ImportId, confirm: Option<String>) -> 
         return Err(AppError::invalid("confirm", "Tick the box to confirm that the data should be erased."));
     }
     let state = AppState::from_context()?;
-    match erase::erase(&state.db, &admin, import_id, request::client_ip().await).await? {
+    match erase::erase(
+        &state.db,
+        crate::account::server::audit::Actor::Member(&admin),
+        import_id,
+        request::client_ip().await,
+    )
+    .await?
+    {
         EraseOutcome::Erased => Ok(()),
         EraseOutcome::NotFound => Err(AppError::NotFound),
         EraseOutcome::NotFinished => Err(AppError::Conflict("Wait until the import has finished.".into())),

@@ -21,6 +21,16 @@ macro_rules! id_type {
             }
         }
 
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                <i64 as utoipa::PartialSchema>::schema()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
+
         impl std::str::FromStr for $name {
             type Err = std::num::ParseIntError;
             fn from_str(raw: &str) -> Result<Self, Self::Err> {
@@ -39,6 +49,8 @@ id_type! {
     UserId,
     /// One bank account stored with an import.
     AccountId,
+    /// A key the business's back-end calls `/v1` with.
+    ApiKeyId,
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub use client_id::ClientId;
 pub use company_name::CompanyName;
 pub use email::EmailAddress;
 pub use error_code::WidgetErrorCode;
-pub use ids::{AccountId, ImportId, OrganisationId, UserId};
+pub use ids::{AccountId, ApiKeyId, ImportId, OrganisationId, UserId};
 pub use locale::Locale;
 pub use password::Password;
 pub use role::Role;
@@ -28,6 +28,7 @@ pub use secret::Secret;
 /// A yes/no column: both engines store it as an integer 0/1, so rows read it through this (`try_from = "i64"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(value_type = bool))]
 pub struct StoredFlag(pub bool);
 
 impl From<i64> for StoredFlag {

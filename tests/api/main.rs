@@ -9,6 +9,7 @@ mod headers;
 mod helpers;
 mod hostile;
 mod imports;
+mod integrations;
 mod limits;
 mod portal;
 mod review;

@@ -40,6 +40,8 @@ pub struct World {
     pub account: String,
     pub viewer_id: String,
     pub client_id: String,
+    /// An API key of the owner's organisation.
+    pub api_key_id: String,
 }
 
 pub async fn world() -> World {
@@ -59,13 +61,18 @@ pub async fn world_with(configure: impl FnOnce(&mut insight::platform::config::S
             .await
             .unwrap();
     let (_, _, stranger) = app.business("status-stranger@example.com").await;
-    World { app, owner, viewer, stranger, import_id, account, viewer_id: viewer_id.to_string(), client_id }
+    assert!(ok(&app.post_form_with(&owner, "/api/api-keys/create", &[("name", "Status test")]).await));
+    let (api_key_id,): (i64,) =
+        sqlx::query_as("SELECT api_key_id FROM api_key").fetch_one(&app.db.pool).await.unwrap();
+    let api_key_id = api_key_id.to_string();
+    World { app, owner, viewer, stranger, import_id, account, viewer_id: viewer_id.to_string(), client_id, api_key_id }
 }
 
 pub fn table(w: &World) -> Vec<Case> {
     let id = s(w.import_id);
     let account = w.account.clone();
     let user = w.viewer_id.clone();
+    let key = w.api_key_id.clone();
     let f = |path, access, owned: Option<Vec<(&'static str, String)>>, bad: Vec<(&'static str, String)>| Case {
         path,
         access,
@@ -130,6 +137,9 @@ pub fn table(w: &World) -> Vec<Case> {
             vec![("user_id", user.clone()), ("role", s("owner"))],
         ),
         f("/api/team/remove", Access::Role, Some(vec![("user_id", user)]), vec![("user_id", s("x"))]),
+        f("/api/api-keys/list", Access::Role, None, vec![]),
+        plain("/api/api-keys/create", Access::Role, vec![("name", s("A key"))], vec![("name", s(" "))]),
+        f("/api/api-keys/revoke", Access::Role, Some(vec![("api_key_id", key)]), vec![("api_key_id", s("x"))]),
         plain(
             "/api/widget-settings/save",
             Access::Role,
@@ -203,6 +213,7 @@ async fn every_page_and_export_answers_with_its_real_status() {
         "/settings",
         "/settings/team",
         "/settings/audit",
+        "/settings/api-keys",
         "/widget",
     ];
     let listed: BTreeSet<String> = public.iter().chain(protected.iter()).map(|p| p.to_string()).collect();

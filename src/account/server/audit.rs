@@ -39,6 +39,47 @@ impl<'a> NewAuditEvent<'a> {
     }
 }
 
+/// Who did something: a signed-in member, or the business's back-end through one of its API keys.
+#[derive(Clone, Copy)]
+pub enum Actor<'a> {
+    Member(&'a CurrentUser),
+    /// `label` names the key in the trail (its name and prefix).
+    ApiKey {
+        organisation_id: OrganisationId,
+        label: &'a str,
+    },
+}
+
+impl<'a> Actor<'a> {
+    pub fn organisation_id(self) -> OrganisationId {
+        match self {
+            Actor::Member(user) => user.organisation_id,
+            Actor::ApiKey { organisation_id, .. } => organisation_id,
+        }
+    }
+
+    pub fn event(
+        self,
+        action: AuditAction,
+        subject: Option<String>,
+        detail: String,
+        ip: Option<String>,
+    ) -> NewAuditEvent<'a> {
+        match self {
+            Actor::Member(user) => NewAuditEvent::by(user, action, subject, detail, ip),
+            Actor::ApiKey { organisation_id, label } => NewAuditEvent {
+                organisation_id,
+                actor_user_id: None,
+                actor_email: Some(label),
+                action,
+                subject,
+                detail,
+                ip,
+            },
+        }
+    }
+}
+
 /// Records an event inside the caller's transaction (or on the pool), so the action and its trail commit together.
 pub async fn record<'e, E: Executor<'e, Database = Any>>(executor: E, e: &NewAuditEvent<'_>) -> ServerResult<()> {
     sqlx::query(

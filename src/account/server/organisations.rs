@@ -71,6 +71,14 @@ pub async fn find(db: &Db, organisation_id: OrganisationId) -> ServerResult<Opti
         .await?)
 }
 
+/// The organisation's Client ID and signing secret, for what the widget signs.
+pub async fn client_id_and_secret(db: &Db, organisation_id: OrganisationId) -> ServerResult<(String, String)> {
+    Ok(sqlx::query_as("SELECT client_id, signing_secret FROM organisation WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(&db.pool)
+        .await?)
+}
+
 pub async fn signing_secret(db: &Db, organisation_id: OrganisationId) -> ServerResult<String> {
     let (secret,): (String,) = sqlx::query_as("SELECT signing_secret FROM organisation WHERE organisation_id = $1")
         .bind(organisation_id)

@@ -5,7 +5,7 @@
 
 use super::request::RequestFacts;
 use crate::platform::config::Settings;
-use crate::shared::OrganisationId;
+use crate::shared::{ApiKeyId, OrganisationId};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -129,6 +129,8 @@ pub struct Limits {
     pub login_addresses: FailureThrottle<IpAddr>,
     /// Failed bank log-ins per (organisation, i.e. Client ID, and client address).
     pub bank_logins: FailureThrottle<(OrganisationId, IpAddr)>,
+    /// Requests per API key to `/v1`.
+    pub api_requests: KeyedLimit<ApiKeyId>,
 }
 
 impl Limits {
@@ -143,6 +145,7 @@ impl Limits {
             // One address may mistype for several accounts (an office behind one NAT) before it waits.
             login_addresses: FailureThrottle::new(l.login_failures_allowed.saturating_mul(4)),
             bank_logins: FailureThrottle::new(l.bank_failures_per_client_address),
+            api_requests: KeyedLimit::new(l.api_requests_per_minute, minute),
         }
     }
 
@@ -152,6 +155,7 @@ impl Limits {
         self.widget_requests.sweep();
         self.signins_per_client.sweep();
         self.registrations.sweep();
+        self.api_requests.sweep();
         self.login_accounts.sweep(now);
         self.login_addresses.sweep(now);
         self.bank_logins.sweep(now);

@@ -10,6 +10,7 @@ pub const TRANSACTIONS_PER_PAGE: i64 = 50;
 /// One change of an application's decision (SPEC §5 "Application decision"), newest first in the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionEntry {
     #[serde(rename = "reviewer")]
@@ -20,6 +21,7 @@ pub struct DecisionEntry {
     pub to: Decision,
     pub note: String,
     #[serde(rename = "decidedAt", with = "as_rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
     pub created_at: i64,
 }
 

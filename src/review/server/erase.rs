@@ -1,8 +1,7 @@
 //! Erasure on request (SPEC §8): what the bank gave us goes, the record of what was decided stays.
 
 use crate::account::model::AuditAction;
-use crate::account::server::audit::{self, NewAuditEvent};
-use crate::account::server::users::CurrentUser;
+use crate::account::server::audit::{self, Actor};
 use crate::imports::model::ImportStatus;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
@@ -18,17 +17,12 @@ pub enum EraseOutcome {
 /// Erases what the bank gave us for one application: owners, accounts and transactions, the stored analysis
 /// and the owner names. The import row (status, counts, decision) and the audit trail stay, so the record of
 /// what was decided survives the data it was decided on.
-pub async fn erase(
-    db: &Db,
-    admin: &CurrentUser,
-    import_id: ImportId,
-    ip: Option<String>,
-) -> ServerResult<EraseOutcome> {
+pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<String>) -> ServerResult<EraseOutcome> {
     let mut tx = db.pool.begin().await?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT status FROM import WHERE import_id = $1 AND organisation_id = $2")
             .bind(import_id)
-            .bind(admin.organisation_id)
+            .bind(actor.organisation_id())
             .fetch_optional(&mut *tx)
             .await?;
     let Some((status,)) = row else { return Ok(EraseOutcome::NotFound) };
@@ -51,8 +45,7 @@ pub async fn erase(
     .bind(import_id)
     .execute(&mut *tx)
     .await?;
-    let event = NewAuditEvent::by(
-        admin,
+    let event = actor.event(
         AuditAction::DataErased,
         Some(format!("application #{import_id}")),
         "owners, accounts and transactions erased on request".into(),

@@ -26,6 +26,9 @@ pub struct WidgetContext {
 pub struct SuccessPayload {
     pub session_id: String,
     pub session_id_signature: String,
+    /// A JWT (HS256, the signing secret) over the session, import, reference, Client ID and target: the
+    /// back-end verifies what the browser reports (README, *Integrating your back-end*).
+    pub result_token: String,
     pub target: String,
     pub target_name: String,
     pub import_id: Option<ImportId>,

@@ -335,11 +335,21 @@ async fn success_payload(
     session: &SigninSession,
     import_id: Option<ImportId>,
 ) -> Result<SuccessPayload, WidgetError> {
-    let secret =
-        organisations::signing_secret(&state.db, session.organisation_id).await.map_err(db_failed(session.locale))?;
+    let (client_id, secret) = organisations::client_id_and_secret(&state.db, session.organisation_id)
+        .await
+        .map_err(db_failed(session.locale))?;
+    let claims = signature::ResultClaims {
+        session_id: session.id.clone(),
+        import_id: import_id.map(ImportId::get),
+        owner_external_id: session.owner_external_id.clone(),
+        client_id,
+        target: session.target_id.clone(),
+        iat: chrono::Utc::now().timestamp(),
+    };
     Ok(SuccessPayload {
         session_id: session.id.clone(),
         session_id_signature: signature::sign_session_id(&secret, &session.id),
+        result_token: signature::result_token(&secret, &claims),
         target: session.target_id.clone(),
         target_name: state.catalog.display_name(&session.target_id),
         import_id,
