@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Starts the built server on a free port with a fresh SQLite database and runs the Playwright suite against it.
+# Starts the built server on a free port with a fresh SQLite database and runs the Playwright suite against it
+# (or the spec files given after the binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:?usage: e2e.sh SERVER_BINARY}
+BIN=${1:?usage: e2e.sh SERVER_BINARY [PLAYWRIGHT_ARGS…]}
+shift
 PORT=${E2E_PORT:-3000}
 SHOP_PORT=${E2E_SHOP_PORT:-3100}
 for p in "$PORT" "$SHOP_PORT"; do
@@ -12,6 +14,8 @@ TMP=$(mktemp -d)
 export DATABASE_URL="sqlite://$TMP/e2e.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site
 # Every test signs up from 127.0.0.1: the per-address registration limit is for the open internet.
 export APP_REGISTRATIONS_PER_HOUR=10000
+# The webhook test posts to a receiver the test itself runs on 127.0.0.1.
+export APP_WEBHOOK_ALLOW_INSECURE=true
 export BASE_URL="http://127.0.0.1:$PORT" SHOP_URL="http://127.0.0.1:$SHOP_PORT" E2E_SHOP_PORT="$SHOP_PORT"
 "$BIN" > "$TMP/server.log" 2>&1 &
 SERVER_PID=$!
@@ -19,7 +23,7 @@ trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true
 for _ in $(seq 1 150); do curl -fs -o /dev/null "$BASE_URL/" && break; sleep 0.2; done
 if ! kill -0 $SERVER_PID 2>/dev/null; then echo "e2e: the server did not start:" >&2; cat "$TMP/server.log" >&2; exit 1; fi
 set +e
-(cd end2end && npx playwright test) | tee "$TMP/playwright.out"
+(cd end2end && npx playwright test "$@") | tee "$TMP/playwright.out"
 status=${PIPESTATUS[0]}
 set -e
 passed=$(grep -Eo '^ *[0-9]+ passed' "$TMP/playwright.out" | grep -Eo '[0-9]+' | tail -1 || true)

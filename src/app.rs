@@ -11,6 +11,7 @@ use crate::components::stylesheet::SiteStylesheet;
 use crate::components::{home::HomePage, not_found::NotFoundPage};
 use crate::integrations::ui::ApiKeysPage;
 use crate::review::ui::{dashboard::DashboardPage, detail::ApplicationPage, queue::ApplicationsPage};
+use crate::webhooks::ui::WebhooksPage;
 use crate::widget::ui::settings::WidgetSettingsPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/team") view=TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>
             </Router>

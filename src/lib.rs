@@ -16,6 +16,7 @@ pub mod imports;
 pub mod integrations;
 pub mod review;
 pub mod shared;
+pub mod webhooks;
 pub mod widget;
 
 #[cfg(feature = "ssr")]

@@ -60,6 +60,8 @@ text_enum! {
         DataErased = "data_erased",
         ApiKeyCreated = "api_key_created",
         ApiKeyRevoked = "api_key_revoked",
+        WebhookAdded = "webhook_added",
+        WebhookRemoved = "webhook_removed",
     }
 }
 
@@ -79,6 +81,8 @@ impl AuditAction {
             Self::DataErased => "Imported data erased",
             Self::ApiKeyCreated => "API key created",
             Self::ApiKeyRevoked => "API key revoked",
+            Self::WebhookAdded => "Webhook endpoint added",
+            Self::WebhookRemoved => "Webhook endpoint removed",
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct Settings {
     /// Import workers in this process.
     pub workers: usize,
     pub import: ImportTuning,
+    pub webhooks: WebhookSettings,
     /// Bank targets switched off on this installation (`APP_DISABLED_TARGETS=demo-de,demo-business`).
     pub disabled_targets: Vec<String>,
     /// Requests one IP address may make to the widget endpoints per minute.
@@ -64,6 +65,39 @@ impl Default for LimitSettings {
     }
 }
 
+/// Webhook delivery: where messages may go, how long an attempt may take, how retries back off.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Allows `http://` and loopback / `.test` / `.localhost` endpoints (development and tests only).
+    pub allow_insecure: bool,
+    /// Private networks endpoints may resolve to anyway (`APP_WEBHOOK_ALLOWED_NETWORKS=10.1.0.0/16`).
+    pub allowed_networks: Vec<IpNet>,
+    /// Longest one delivery attempt may take.
+    pub timeout: Duration,
+    /// Delay after the first failed attempt; doubles each time (with ±20 % jitter), at most an hour.
+    pub retry_base: Duration,
+    /// How long a message is retried before it is marked failed.
+    pub retry_window: Duration,
+    /// Delivery workers in this process (several processes may share one PostgreSQL).
+    pub workers: usize,
+    /// How often an idle delivery worker looks for due messages.
+    pub poll_interval: Duration,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            allow_insecure: false,
+            allowed_networks: Vec::new(),
+            timeout: Duration::from_secs(10),
+            retry_base: Duration::from_secs(5),
+            retry_window: Duration::from_secs(24 * 3600),
+            workers: 1,
+            poll_interval: Duration::from_millis(500),
+        }
+    }
+}
+
 /// Timings of the import worker; tests shorten them.
 #[derive(Debug, Clone)]
 pub struct ImportTuning {
@@ -103,6 +137,7 @@ impl Settings {
         let public_url = var("APP_PUBLIC_URL").map(|u| parse_public_url(&u)).transpose()?;
         let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         let defaults = LimitSettings::default();
+        let hooks = WebhookSettings::default();
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             secure_cookies: var("APP_SECURE_COOKIES").map(|v| v == "true" || v == "1").unwrap_or(https),
@@ -116,6 +151,28 @@ impl Settings {
                     ImportTuning::default().lease.as_secs(),
                 )?),
                 ..ImportTuning::default()
+            },
+            webhooks: WebhookSettings {
+                allow_insecure: var("APP_WEBHOOK_ALLOW_INSECURE").is_some_and(|v| v == "true" || v == "1"),
+                allowed_networks: var("APP_WEBHOOK_ALLOWED_NETWORKS")
+                    .map(|v| parse_proxies(&v).context("APP_WEBHOOK_ALLOWED_NETWORKS"))
+                    .transpose()?
+                    .unwrap_or_default(),
+                timeout: Duration::from_secs(number(
+                    "APP_WEBHOOK_TIMEOUT_SECS",
+                    var("APP_WEBHOOK_TIMEOUT_SECS"),
+                    hooks.timeout.as_secs(),
+                )?),
+                retry_base: Duration::from_millis(number(
+                    "APP_WEBHOOK_RETRY_BASE_MS",
+                    var("APP_WEBHOOK_RETRY_BASE_MS"),
+                    hooks.retry_base.as_millis() as u64,
+                )?),
+                retry_window: Duration::from_secs(
+                    3600 * number("APP_WEBHOOK_RETRY_HOURS", var("APP_WEBHOOK_RETRY_HOURS"), 24u64)?,
+                ),
+                workers: number("APP_WEBHOOK_WORKERS", var("APP_WEBHOOK_WORKERS"), hooks.workers)?,
+                poll_interval: hooks.poll_interval,
             },
             disabled_targets: var("APP_DISABLED_TARGETS")
                 .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())

@@ -72,7 +72,8 @@ impl Application {
                 limits.sweep();
             }
         });
-        let workers = worker::spawn_workers(&self.state);
+        let mut workers = worker::spawn_workers(&self.state);
+        workers.extend(crate::webhooks::server::delivery::spawn_workers(&self.state));
         tracing::info!("Insight is listening on http://{}", self.local_addr());
         let stopping = self.state.stopping.clone();
         super::serve::serve(self.listener, self.router, async move {

@@ -5,7 +5,7 @@ use crate::helpers::{client, fresh_database_url, ok, PASSWORD};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server(Child);
+pub struct Server(pub Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -15,7 +15,13 @@ impl Drop for Server {
 }
 
 fn start(db_url: &str, port: u16) -> Server {
+    start_with(db_url, port, &[])
+}
+
+/// The server binary with extra environment variables.
+pub fn start_with(db_url: &str, port: u16, env: &[(&str, &str)]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_insight"))
+        .envs(env.iter().copied())
         .env("DATABASE_URL", db_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "insight")
@@ -29,7 +35,7 @@ fn start(db_url: &str, port: u16) -> Server {
     Server(child)
 }
 
-async fn wait_until_up(base: &str) {
+pub async fn wait_until_up(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if reqwest::get(format!("{base}/banks")).await.is_ok_and(|r| r.status().is_success()) {

@@ -99,6 +99,10 @@ pub async fn spawn_app_serving(site_root: &str, configure: impl FnOnce(&mut Sett
     settings.import.retry_base = Duration::from_millis(2);
     settings.import.lease = Duration::from_secs(30);
     settings.import.poll_interval = Duration::from_millis(20);
+    // Tests drive webhook delivery themselves, to a receiver on this machine, with quick retries.
+    settings.webhooks.workers = 0;
+    settings.webhooks.allow_insecure = true;
+    settings.webhooks.retry_base = Duration::from_millis(200);
     configure(&mut settings);
     let options = LeptosOptions::builder().output_name("insight").site_root(site_root).build();
     let app = Application::build(settings, options, "127.0.0.1:0".parse().unwrap()).await.expect("application builds");

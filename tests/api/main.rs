@@ -14,5 +14,6 @@ mod limits;
 mod portal;
 mod review;
 mod statuses;
+mod webhooks;
 mod widget;
 mod widget_settings;

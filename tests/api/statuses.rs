@@ -42,6 +42,9 @@ pub struct World {
     pub client_id: String,
     /// An API key of the owner's organisation.
     pub api_key_id: String,
+    /// A webhook endpoint of the owner's organisation, and a message queued for it.
+    pub webhook_endpoint_id: String,
+    pub webhook_message_id: String,
 }
 
 pub async fn world() -> World {
@@ -62,10 +65,28 @@ pub async fn world_with(configure: impl FnOnce(&mut insight::platform::config::S
             .unwrap();
     let (_, _, stranger) = app.business("status-stranger@example.com").await;
     assert!(ok(&app.post_form_with(&owner, "/api/api-keys/create", &[("name", "Status test")]).await));
-    let (api_key_id,): (i64,) =
-        sqlx::query_as("SELECT api_key_id FROM api_key").fetch_one(&app.db.pool).await.unwrap();
+    let (api_key_id,): (i64,) = sqlx::query_as("SELECT api_key_id FROM api_key").fetch_one(&app.db.pool).await.unwrap();
     let api_key_id = api_key_id.to_string();
-    World { app, owner, viewer, stranger, import_id, account, viewer_id: viewer_id.to_string(), client_id, api_key_id }
+    let hook = [("url", "https://hooks.example.com/insight"), ("import_succeeded", "on")];
+    assert!(ok(&app.post_form_with(&owner, "/api/webhooks/add", &hook).await));
+    let (endpoint,): (i64,) =
+        sqlx::query_as("SELECT webhook_endpoint_id FROM webhook_endpoint").fetch_one(&app.db.pool).await.unwrap();
+    assert!(ok(&app.post_form_with(&owner, "/api/webhooks/test", &[("endpoint_id", &endpoint.to_string())]).await));
+    let (message,): (i64,) =
+        sqlx::query_as("SELECT webhook_message_id FROM webhook_message").fetch_one(&app.db.pool).await.unwrap();
+    World {
+        app,
+        owner,
+        viewer,
+        stranger,
+        import_id,
+        account,
+        viewer_id: viewer_id.to_string(),
+        client_id,
+        api_key_id,
+        webhook_endpoint_id: endpoint.to_string(),
+        webhook_message_id: message.to_string(),
+    }
 }
 
 pub fn table(w: &World) -> Vec<Case> {
@@ -73,6 +94,7 @@ pub fn table(w: &World) -> Vec<Case> {
     let account = w.account.clone();
     let user = w.viewer_id.clone();
     let key = w.api_key_id.clone();
+    let (endpoint, message) = (w.webhook_endpoint_id.clone(), w.webhook_message_id.clone());
     let f = |path, access, owned: Option<Vec<(&'static str, String)>>, bad: Vec<(&'static str, String)>| Case {
         path,
         access,
@@ -140,6 +162,21 @@ pub fn table(w: &World) -> Vec<Case> {
         f("/api/api-keys/list", Access::Role, None, vec![]),
         plain("/api/api-keys/create", Access::Role, vec![("name", s("A key"))], vec![("name", s(" "))]),
         f("/api/api-keys/revoke", Access::Role, Some(vec![("api_key_id", key)]), vec![("api_key_id", s("x"))]),
+        f("/api/webhooks/list", Access::Role, None, vec![]),
+        plain(
+            "/api/webhooks/add",
+            Access::Role,
+            vec![("url", s("https://hooks.example.com/other")), ("application_decided", s("on"))],
+            vec![("url", s("https://10.0.0.1/x")), ("import_failed", s("on"))],
+        ),
+        f(
+            "/api/webhooks/test",
+            Access::Role,
+            Some(vec![("endpoint_id", endpoint.clone())]),
+            vec![("endpoint_id", s("x"))],
+        ),
+        f("/api/webhooks/redeliver", Access::Role, Some(vec![("message_id", message)]), vec![("message_id", s("x"))]),
+        f("/api/webhooks/remove", Access::Role, Some(vec![("endpoint_id", endpoint)]), vec![("endpoint_id", s("x"))]),
         plain(
             "/api/widget-settings/save",
             Access::Role,
@@ -214,6 +251,7 @@ async fn every_page_and_export_answers_with_its_real_status() {
         "/settings/team",
         "/settings/audit",
         "/settings/api-keys",
+        "/settings/webhooks",
         "/widget",
     ];
     let listed: BTreeSet<String> = public.iter().chain(protected.iter()).map(|p| p.to_string()).collect();

@@ -7,6 +7,8 @@ use crate::platform::db::{Backend, Db};
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
 use crate::shared::{ImportId, OrganisationId, WidgetErrorCode};
+use crate::webhooks::model::EventType;
+use crate::webhooks::server::outbox;
 use sqlx::{Any, Executor};
 
 /// A job this worker holds a lease on.
@@ -31,20 +33,26 @@ pub async fn claim_next(
     lease_ms: i64,
     max_attempts: i64,
 ) -> ServerResult<Option<ClaimedImport>> {
-    sqlx::query(
+    let mut tx = db.pool.begin().await?;
+    let given_up: Vec<FinishedImport> = sqlx::query_as(
         "UPDATE import SET status = $3, error_code = $4,
             error_message = 'The import was interrupted too many times. Please ask the applicant to connect again.',
             bank_session = NULL, lease_owner = NULL, lease_until = NULL, progress = 100, step = $3,
             finished_at = $1, updated_at = $1
-         WHERE status = $5 AND lease_until < $1 AND attempts >= $2",
+         WHERE status = $5 AND lease_until < $1 AND attempts >= $2
+         RETURNING import_id, organisation_id, owner_external_id, target_id, status, error_code, transactions_count",
     )
     .bind(now)
     .bind(max_attempts)
     .bind(ImportStatus::Failed.as_str())
     .bind(WidgetErrorCode::InternalError.as_str())
     .bind(ImportStatus::Running.as_str())
-    .execute(&db.pool)
+    .fetch_all(&mut *tx)
     .await?;
+    for import in &given_up {
+        import.enqueue_webhook(&mut *tx).await?;
+    }
+    tx.commit().await?;
     let lock = match db.backend {
         // Several instances may poll at once; each skips rows another is claiming.
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
@@ -146,7 +154,8 @@ pub struct Outcome<'a> {
 /// more.
 pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcome<'_>) -> ServerResult<bool> {
     let now = now_ms();
-    let done = sqlx::query(
+    let mut tx = db.pool.begin().await?;
+    let finished: Option<FinishedImport> = sqlx::query_as(
         "UPDATE import SET status = $1, error_code = $2, error_message = $3, progress = 100, step = $4,
             bank_session = NULL, lease_owner = NULL, lease_until = NULL, finished_at = $5, updated_at = $5,
             analysis_json = COALESCE($9, analysis_json),
@@ -154,7 +163,8 @@ pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcom
             accounts_count = (SELECT COUNT(*) FROM import_account a WHERE a.import_id = import.import_id),
             transactions_count = (SELECT COALESCE(SUM(a.transactions_count), 0) FROM import_account a
                                   WHERE a.import_id = import.import_id)
-         WHERE import_id = $6 AND lease_owner = $7 AND status = $8",
+         WHERE import_id = $6 AND lease_owner = $7 AND status = $8
+         RETURNING import_id, organisation_id, owner_external_id, target_id, status, error_code, transactions_count",
     )
     .bind(outcome.status.as_str())
     .bind(outcome.error_code.map(|c| c.as_str().to_string()))
@@ -165,9 +175,45 @@ pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcom
     .bind(worker)
     .bind(ImportStatus::Running.as_str())
     .bind(outcome.summary.map(str::to_string))
-    .execute(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let Some(finished) = finished else { return Ok(false) };
+    // The business's webhook, in the same transaction: a crash cannot lose it or send it for nothing.
+    finished.enqueue_webhook(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What the `import.*` webhook says of a finished import.
+#[derive(Debug, sqlx::FromRow)]
+struct FinishedImport {
+    import_id: ImportId,
+    organisation_id: OrganisationId,
+    owner_external_id: Option<String>,
+    target_id: String,
+    status: String,
+    error_code: Option<String>,
+    transactions_count: i64,
+}
+
+impl FinishedImport {
+    async fn enqueue_webhook<'e, E: Executor<'e, Database = Any>>(&self, executor: E) -> ServerResult<()> {
+        let event = match ImportStatus::parse(&self.status) {
+            Ok(ImportStatus::Succeeded) => EventType::ImportSucceeded,
+            Ok(ImportStatus::Partial) => EventType::ImportPartial,
+            Ok(ImportStatus::Failed) => EventType::ImportFailed,
+            _ => return Ok(()),
+        };
+        let data = serde_json::json!({
+            "importId": self.import_id,
+            "ownerExternalId": self.owner_external_id,
+            "target": self.target_id,
+            "status": self.status,
+            "errorCode": self.error_code,
+            "transactionsCount": self.transactions_count,
+        });
+        outbox::enqueue(executor, self.organisation_id, event, data).await
+    }
 }
 
 /// For tests and operators: makes a running job's lease expire now, as if its worker had died.

@@ -10,6 +10,8 @@ use crate::platform::error::{ServerError, ServerResult};
 use crate::platform::now_ms;
 use crate::review::model::views::DecisionEntry;
 use crate::shared::ImportId;
+use crate::webhooks::model::EventType;
+use crate::webhooks::server::outbox;
 
 pub async fn decisions(db: &Db, import: &OwnedImport) -> ServerResult<Vec<DecisionEntry>> {
     Ok(sqlx::query_as(
@@ -39,13 +41,14 @@ pub async fn decide(
 ) -> ServerResult<DecideOutcome> {
     for _ in 0..3 {
         let mut tx = db.pool.begin().await?;
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT decision, status FROM import WHERE import_id = $1 AND organisation_id = $2")
-                .bind(import_id)
-                .bind(reviewer.organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((from, status)) = row else { return Ok(DecideOutcome::NotFound) };
+        let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT decision, status, owner_external_id FROM import WHERE import_id = $1 AND organisation_id = $2",
+        )
+        .bind(import_id)
+        .bind(reviewer.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((from, status, owner_external_id)) = row else { return Ok(DecideOutcome::NotFound) };
         if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) {
             return Ok(DecideOutcome::NotFinished);
         }
@@ -83,6 +86,15 @@ pub async fn decide(
             ip.clone(),
         );
         audit::record(&mut *tx, &event).await?;
+        let data = serde_json::json!({
+            "importId": import_id,
+            "ownerExternalId": owner_external_id,
+            "decision": to.as_str(),
+            "previousDecision": from,
+            "reviewer": reviewer.email,
+            "note": note,
+        });
+        outbox::enqueue(&mut *tx, reviewer.organisation_id, EventType::ApplicationDecided, data).await?;
         tx.commit().await?;
         let from = Decision::parse(&from).map_err(|e| ServerError::Other(anyhow::anyhow!(e)))?;
         return Ok(DecideOutcome::Decided { from });

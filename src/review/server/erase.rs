@@ -7,6 +7,8 @@ use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
 use crate::shared::ImportId;
+use crate::webhooks::model::EventType;
+use crate::webhooks::server::outbox;
 
 pub enum EraseOutcome {
     Erased,
@@ -19,13 +21,13 @@ pub enum EraseOutcome {
 /// what was decided survives the data it was decided on.
 pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<String>) -> ServerResult<EraseOutcome> {
     let mut tx = db.pool.begin().await?;
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT status FROM import WHERE import_id = $1 AND organisation_id = $2")
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT status, owner_external_id FROM import WHERE import_id = $1 AND organisation_id = $2")
             .bind(import_id)
             .bind(actor.organisation_id())
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((status,)) = row else { return Ok(EraseOutcome::NotFound) };
+    let Some((status, owner_external_id)) = row else { return Ok(EraseOutcome::NotFound) };
     if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) {
         return Ok(EraseOutcome::NotFinished);
     }
@@ -52,6 +54,8 @@ pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<St
         ip,
     );
     audit::record(&mut *tx, &event).await?;
+    let data = serde_json::json!({ "importId": import_id, "ownerExternalId": owner_external_id });
+    outbox::enqueue(&mut *tx, actor.organisation_id(), EventType::ApplicationErased, data).await?;
     tx.commit().await?;
     Ok(EraseOutcome::Erased)
 }
