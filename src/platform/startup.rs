@@ -109,7 +109,7 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
         .route(LOADER_ROUTE, axum::routing::get(widget_http::loader_script))
         .route(EXPORT_ROUTE, axum::routing::get(export::export))
         .merge(crate::widget::server::embed::routes())
-        .merge(crate::integrations::server::v1::routes(&state))
+        .merge(crate::integrations::server::openapi::routes(&state))
         .leptos_routes_with_context(&state, route_list(), provide_request_nonce, move || shell(options.clone()))
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn(statuses::server_fn_statuses))

@@ -20,7 +20,7 @@ pub type WidgetResult<T> = Result<T, WidgetError>;
 pub async fn load_widget_context(#[server(flatten)] options: EmbedOptions) -> WidgetResult<WidgetContext> {
     use super::server::flow;
     let state = flow::state()?;
-    let own_origin = crate::platform::http::request::own_origin().await;
+    let own_origin = crate::platform::http::request::own_origin(&state.settings).await;
     let embed = flow::resolve_embed(&state, &options, Some(&own_origin)).await?;
     Ok(flow::context(&state, &embed))
 }
@@ -29,7 +29,7 @@ pub async fn load_widget_context(#[server(flatten)] options: EmbedOptions) -> Wi
 pub async fn start_signin(#[server(flatten)] options: EmbedOptions, bank: String) -> WidgetResult<String> {
     use super::server::flow;
     let state = flow::state()?;
-    let own_origin = crate::platform::http::request::own_origin().await;
+    let own_origin = crate::platform::http::request::own_origin(&state.settings).await;
     let embed = flow::resolve_embed(&state, &options, Some(&own_origin)).await?;
     flow::start(&state, &embed, &bank).await
 }
@@ -81,7 +81,7 @@ pub async fn get_widget_config() -> AppResult<WidgetConfigView> {
         can_edit: user.role.can_configure_widget(),
         client_id: user.client_id.to_string(),
         countries: state.catalog.countries(),
-        insight_origin: request::own_origin().await,
+        insight_origin: request::own_origin(&state.settings).await,
     })
 }
 

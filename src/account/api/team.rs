@@ -37,7 +37,7 @@ pub async fn create_invite(email: String, role: String) -> AppResult<String> {
     let token = hex::encode(bytes);
     team::create_invite(&state.db, &admin, &email, role, &password::token_hash(&token), request::client_ip().await)
         .await?;
-    Ok(format!("{}/invite/{token}", request::own_origin().await))
+    Ok(format!("{}/invite/{token}", request::own_origin(&state.settings).await))
 }
 
 #[cfg(feature = "ssr")]

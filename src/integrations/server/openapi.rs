@@ -50,6 +50,14 @@ fn openapi() -> &'static Document {
     DOC.get_or_init(ApiDoc::openapi)
 }
 
+/// The public document and reference page, beside the authenticated `/v1` routes.
+pub fn routes(state: &AppState) -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/v1/openapi.json", axum::routing::get(document))
+        .route("/docs/api", axum::routing::get(reference_page))
+        .merge(v1::routes(state))
+}
+
 /// `GET /v1/openapi.json`: public, so tools can read it before they have a key.
 pub async fn document() -> Response {
     axum::Json(openapi()).into_response()

@@ -32,20 +32,16 @@ use utoipa::{IntoParams, ToSchema};
 pub const MAX_LIMIT: i64 = 200;
 const DEFAULT_LIMIT: i64 = 50;
 
-/// `/v1/…` and the public document; `state` gives the authentication layer its database and limits.
+/// `/v1/…` behind the key check; `state` gives the authentication layer its database and limits.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let authenticated = Router::new()
+    Router::new()
         .route("/v1/imports", get(list_imports))
         .route("/v1/imports/{id}", get(get_import))
         .route("/v1/imports/{id}/accounts/{account_id}/transactions", get(list_transactions))
         .route("/v1/imports/{id}/data", axum::routing::delete(erase_data))
         .route("/v1/signin-sessions/{session_id}", get(get_signin_session))
         .route("/v1/{*rest}", axum::routing::any(|| async { Problem::not_found() }))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate));
-    Router::new()
-        .route("/v1/openapi.json", get(super::openapi::document))
-        .route("/docs/api", get(super::openapi::reference_page))
-        .merge(authenticated)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
 }
 
 /// The policy sent with every answer (draft-ietf-httpapi-ratelimit-headers): quota per 60 s window.

@@ -140,11 +140,10 @@ pub fn own_origin_from(public_url: Option<&str>, headers: &HeaderMap, https: boo
 }
 
 /// [`own_origin_from`] for the current server-function call.
-pub async fn own_origin() -> String {
-    let settings = leptos::prelude::use_context::<crate::platform::state::AppState>().map(|s| s.settings);
-    let public = settings.as_ref().and_then(|s| s.public_url.clone());
+pub async fn own_origin(settings: &Settings) -> String {
     let https = facts().await.is_some_and(|f| f.https);
-    own_origin_from(public.as_deref(), &leptos_axum::extract::<HeaderMap>().await.unwrap_or_default(), https)
+    let headers = leptos_axum::extract::<HeaderMap>().await.unwrap_or_default();
+    own_origin_from(settings.public_url.as_deref(), &headers, https)
 }
 
 #[cfg(test)]

@@ -70,6 +70,12 @@ fn Figures(a: Analysis) -> impl IntoView {
 const W: f64 = 600.0;
 const H: f64 = 160.0;
 
+/// A chart coordinate to a tenth of a unit: finer is invisible on a 600-wide chart and only makes the page
+/// heavier (`2.4000000000000004`).
+fn coord(v: f64) -> String {
+    format!("{v:.1}")
+}
+
 #[component]
 fn FlowChart(months: Vec<MonthFlow>) -> impl IntoView {
     let max = months.iter().map(|m| m.inflow_minor.max(-m.outflow_minor)).max().unwrap_or(1).max(1) as f64;
@@ -84,8 +90,8 @@ fn FlowChart(months: Vec<MonthFlow>) -> impl IntoView {
             let up = m.inflow_minor as f64 / max * (mid - 4.0);
             let down = -m.outflow_minor as f64 / max * (mid - 4.0);
             view! {
-                <rect class="in" x=x.to_string() y=(mid - up).to_string() width=bar.to_string() height=up.to_string()><title>{format!("{} in: {}", m.month, display_minor(m.inflow_minor))}</title></rect>
-                <rect class="out" x=(x + bar).to_string() y=mid.to_string() width=bar.to_string() height=down.to_string()><title>{format!("{} out: {}", m.month, display_minor(m.outflow_minor))}</title></rect>
+                <rect class="in" x=coord(x) y=coord(mid - up) width=coord(bar) height=coord(up)><title>{format!("{} in: {}", m.month, display_minor(m.inflow_minor))}</title></rect>
+                <rect class="out" x=coord(x + bar) y=coord(mid) width=coord(bar) height=coord(down)><title>{format!("{} out: {}", m.month, display_minor(m.outflow_minor))}</title></rect>
             }
         })
         .collect_view();
