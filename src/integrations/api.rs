@@ -36,9 +36,8 @@ pub async fn revoke_api_key(api_key_id: ApiKeyId) -> AppResult<()> {
     use crate::shared::Role;
     let member = current_user::require_role(Role::can_configure_widget).await?;
     let state = AppState::from_context()?;
-    if super::server::keys::revoke(&state.db, &member, api_key_id, request::client_ip().await).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    super::server::keys::revoke(&state.db, &member, api_key_id, request::client_ip().await)
+        .await?
+        .then_some(())
+        .ok_or(AppError::NotFound)
 }

@@ -10,15 +10,9 @@ pub async fn list_webhooks() -> AppResult<Vec<EndpointListing>> {
     use crate::account::server::current_user;
     use crate::platform::state::AppState;
     use crate::shared::Role;
-    use crate::webhooks::server::endpoints;
     let member = current_user::require_role(Role::can_configure_widget).await?;
     let state = AppState::from_context()?;
-    let mut list = endpoints::list(&state.db, member.organisation_id).await?;
-    for e in &mut list {
-        e.deliveries =
-            endpoints::deliveries(&state.db, member.organisation_id, e.endpoint_id).await?.unwrap_or_default();
-    }
-    Ok(list)
+    Ok(crate::webhooks::server::endpoints::list(&state.db, member.organisation_id).await?)
 }
 
 /// Adds an endpoint for the ticked events; returns its signing secret, shown this once.
@@ -51,8 +45,7 @@ pub async fn add_webhook(
     if events.is_empty() {
         errors.add("events", "Tick at least one event to send.");
     }
-    errors.clone().into_result()?;
-    let Some(url) = url else { return Err(crate::error::AppError::Invalid(errors)) };
+    let Some(url) = url.filter(|_| errors.is_empty()) else { return Err(crate::error::AppError::Invalid(errors)) };
     let (endpoint_id, secret) =
         endpoints::add(&state.db, &member, url.as_str(), &events, request::client_ip().await).await?;
     Ok(AddedEndpoint { endpoint_id, secret })
@@ -67,11 +60,10 @@ pub async fn remove_webhook(endpoint_id: i64) -> AppResult<()> {
     let member = current_user::require_role(Role::can_configure_widget).await?;
     let state = AppState::from_context()?;
     let ip = request::client_ip().await;
-    if crate::webhooks::server::endpoints::remove(&state.db, &member, endpoint_id, ip).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    crate::webhooks::server::endpoints::remove(&state.db, &member, endpoint_id, ip)
+        .await?
+        .then_some(())
+        .ok_or(AppError::NotFound)
 }
 
 /// Queues a `webhook.test` message for one endpoint; the worker sends it within a second.
@@ -83,11 +75,10 @@ pub async fn send_test_webhook(endpoint_id: i64) -> AppResult<()> {
     use crate::shared::Role;
     let member = current_user::require_role(Role::can_configure_widget).await?;
     let state = AppState::from_context()?;
-    if crate::webhooks::server::endpoints::send_test(&state.db, member.organisation_id, endpoint_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    crate::webhooks::server::endpoints::send_test(&state.db, member.organisation_id, endpoint_id)
+        .await?
+        .then_some(())
+        .ok_or(AppError::NotFound)
 }
 
 /// Sends a message again, with the same `webhook-id` and body.
@@ -99,9 +90,8 @@ pub async fn redeliver_webhook(message_id: i64) -> AppResult<()> {
     use crate::shared::Role;
     let member = current_user::require_role(Role::can_configure_widget).await?;
     let state = AppState::from_context()?;
-    if crate::webhooks::server::endpoints::redeliver(&state.db, member.organisation_id, message_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    crate::webhooks::server::endpoints::redeliver(&state.db, member.organisation_id, message_id)
+        .await?
+        .then_some(())
+        .ok_or(AppError::NotFound)
 }

@@ -45,12 +45,15 @@ pub struct EndpointListing {
 
 /// One message to one endpoint, with its attempts, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct DeliveryListing {
+    #[cfg_attr(feature = "ssr", sqlx(rename = "webhook_message_id"))]
     pub message_id: i64,
     pub event_id: String,
     pub event_type: String,
     pub status: String,
     pub created_at: i64,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub attempts: Vec<AttemptListing>,
 }
 

@@ -52,25 +52,72 @@ pub async fn add(
     Ok((id, secret))
 }
 
+#[derive(sqlx::FromRow)]
+struct EndpointRow {
+    webhook_endpoint_id: i64,
+    url: String,
+    events: String,
+    created_by_email: String,
+    created_at: i64,
+}
+
+/// An attempt with the message it belongs to.
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    webhook_message_id: i64,
+    #[sqlx(flatten)]
+    attempt: AttemptListing,
+}
+
+/// The organisation's endpoints, newest first, each with its delivery log.
 pub async fn list(db: &Db, organisation_id: OrganisationId) -> ServerResult<Vec<EndpointListing>> {
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<EndpointRow> = sqlx::query_as(
         "SELECT webhook_endpoint_id, url, events, created_by_email, created_at FROM webhook_endpoint
          WHERE organisation_id = $1 AND removed_at IS NULL ORDER BY webhook_endpoint_id DESC",
     )
     .bind(organisation_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(endpoint_id, url, events, created_by, created_at)| EndpointListing {
-            endpoint_id,
-            url,
-            events: events.split_whitespace().map(str::to_string).collect(),
-            created_by,
-            created_at,
-            deliveries: Vec::new(),
-        })
-        .collect())
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(EndpointListing {
+            endpoint_id: row.webhook_endpoint_id,
+            url: row.url,
+            events: row.events.split_whitespace().map(str::to_string).collect(),
+            created_by: row.created_by_email,
+            created_at: row.created_at,
+            deliveries: log_of(db, row.webhook_endpoint_id).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// An endpoint's latest messages, newest first, each with its attempts (newest first): two queries.
+async fn log_of(db: &Db, endpoint_id: i64) -> ServerResult<Vec<DeliveryListing>> {
+    let mut messages: Vec<DeliveryListing> = sqlx::query_as(
+        "SELECT webhook_message_id, event_id, event_type, status, created_at FROM webhook_message
+         WHERE webhook_endpoint_id = $1 ORDER BY webhook_message_id DESC LIMIT $2",
+    )
+    .bind(endpoint_id)
+    .bind(LOG_ROWS)
+    .fetch_all(&db.pool)
+    .await?;
+    let attempts: Vec<AttemptRow> = sqlx::query_as(
+        "SELECT webhook_message_id, attempted_at, status_code, latency_ms, response_excerpt FROM webhook_attempt
+         WHERE webhook_message_id IN (SELECT webhook_message_id FROM webhook_message
+                                      WHERE webhook_endpoint_id = $1 ORDER BY webhook_message_id DESC LIMIT $2)
+         ORDER BY webhook_attempt_id DESC",
+    )
+    .bind(endpoint_id)
+    .bind(LOG_ROWS)
+    .fetch_all(&db.pool)
+    .await?;
+    for row in attempts {
+        if let Some(m) = messages.iter_mut().find(|m| m.message_id == row.webhook_message_id) {
+            m.attempts.push(row.attempt);
+        }
+    }
+    Ok(messages)
 }
 
 /// Removes an endpoint: nothing more is sent to it. False when the organisation has no such endpoint.
@@ -131,42 +178,4 @@ pub async fn redeliver(db: &Db, organisation_id: OrganisationId, message_id: i64
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The endpoint's latest messages with their attempts; `None` when the organisation has no such endpoint.
-pub async fn deliveries(
-    db: &Db,
-    organisation_id: OrganisationId,
-    endpoint_id: i64,
-) -> ServerResult<Option<Vec<DeliveryListing>>> {
-    let owned: Option<(i64,)> = sqlx::query_as(
-        "SELECT webhook_endpoint_id FROM webhook_endpoint WHERE webhook_endpoint_id = $1 AND organisation_id = $2",
-    )
-    .bind(endpoint_id)
-    .bind(organisation_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    if owned.is_none() {
-        return Ok(None);
-    }
-    let messages: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT webhook_message_id, event_id, event_type, status, created_at FROM webhook_message
-         WHERE webhook_endpoint_id = $1 ORDER BY webhook_message_id DESC LIMIT $2",
-    )
-    .bind(endpoint_id)
-    .bind(LOG_ROWS)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out = Vec::with_capacity(messages.len());
-    for (message_id, event_id, event_type, status, created_at) in messages {
-        let attempts: Vec<AttemptListing> = sqlx::query_as(
-            "SELECT attempted_at, status_code, latency_ms, response_excerpt FROM webhook_attempt
-             WHERE webhook_message_id = $1 ORDER BY webhook_attempt_id DESC",
-        )
-        .bind(message_id)
-        .fetch_all(&db.pool)
-        .await?;
-        out.push(DeliveryListing { message_id, event_id, event_type, status, created_at, attempts });
-    }
-    Ok(Some(out))
 }
