@@ -121,14 +121,7 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    // Where transaction page 1,000 starts (row 50,000, newest first), as the page's "Older" button asks.
-    let (day, row): (String, i64) = sqlx::query_as(
-        "SELECT transaction_on, import_transaction_id FROM import_transaction WHERE import_account_id = $1
-         ORDER BY transaction_on DESC, import_transaction_id DESC LIMIT 1 OFFSET 49999",
-    )
-    .bind(account)
-    .fetch_one(&db.pool)
-    .await?;
+    let (day, row) = seed::page_1000_position(&db, account).await?;
     // The queue 50,000 rows deep with a status filter: its own keyset cursor.
     let (created, id): (i64, i64) = sqlx::query_as(
         "SELECT created_at, import_id FROM import WHERE organisation_id = $1 AND status = 'succeeded'

@@ -134,14 +134,7 @@ async fn main() -> anyhow::Result<()> {
         median(|| analysis::stored_or_analyse(db, big)).await?,
     );
     let newest = TransactionFilter::default();
-    // Where page 1,000 starts (row 50,000, newest first): a keyset cursor, as the page's "Older" button follows.
-    let (day, row): (String, i64) = sqlx::query_as(
-        "SELECT transaction_on, import_transaction_id FROM import_transaction WHERE import_account_id = $1
-         ORDER BY transaction_on DESC, import_transaction_id DESC LIMIT 1 OFFSET 49999",
-    )
-    .bind(account)
-    .fetch_one(&db.pool)
-    .await?;
+    let (day, row) = seed::page_1000_position(db, account.get()).await?;
     let deep_page = TransactionCursor::After(format!("{day}_{row}"));
     report(
         "transactions: first page (100,000 rows)",

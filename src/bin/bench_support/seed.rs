@@ -1,5 +1,6 @@
 //! Seeding for the benchmarks: many imports of one organisation, written in bulk (the import_count
-//! triggers keep the dashboard's counters as they would for imports that arrived one by one).
+//! triggers keep the dashboard's counters as they would for imports that arrived one by one), and the
+//! positions the benchmarks read from.
 
 use insight::platform::db::{Backend, Db};
 use insight::shared::OrganisationId;
@@ -57,4 +58,16 @@ pub async fn imports(db: &Db, org: OrganisationId, count: usize, suffix: &str) -
         q.execute(&db.pool).await?;
     }
     Ok(())
+}
+
+/// Where transaction page 1,000 of an account starts (row 50,000, newest first): the date and id of the
+/// keyset cursor the page's "Older" button follows.
+pub async fn page_1000_position(db: &Db, account: i64) -> anyhow::Result<(String, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT transaction_on, import_transaction_id FROM import_transaction WHERE import_account_id = $1
+         ORDER BY transaction_on DESC, import_transaction_id DESC LIMIT 1 OFFSET 49999",
+    )
+    .bind(account)
+    .fetch_one(&db.pool)
+    .await?)
 }
