@@ -12,17 +12,9 @@ if [ ! -x "$TOOLS/bin/schemathesis" ]; then
   python3 -m venv "$TOOLS"
   "$TOOLS/bin/pip" install --quiet "schemathesis>=4,<5"
 fi
-PORT=${API_CONTRACT_PORT:-3310}
-BASE="http://127.0.0.1:$PORT"
-TMP=$(mktemp -d)
-DATABASE_URL="sqlite://$TMP/contract.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  APP_API_REQUESTS_PER_MINUTE=1000000 APP_WIDGET_REQUESTS_PER_MINUTE=1000000 RUST_LOG=warn "$BIN" > "$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE/" && break; sleep 0.2; done
-curl -fs -c "$TMP/cookies" -o /dev/null \
-  -d "company_name=Contract Co&email=contract@example.com&password=correct horse battery staple" "$BASE/api/auth/register"
-CLIENT_ID=$(curl -fs -b "$TMP/cookies" "$BASE/dashboard" | grep -o 'ins_[A-Za-z0-9]\{22\}' | head -1)
+source scripts/scratch-portal.sh
+scratch_portal "$BIN" "${API_CONTRACT_PORT:-3310}" contract APP_API_REQUESTS_PER_MINUTE=1000000 \
+  APP_WIDGET_REQUESTS_PER_MINUTE=1000000
 # Two applicants through the widget's endpoints (the Demo Bank's documented test login), imported by the server.
 for owner in applicant-1 applicant-2; do
   SESSION=$(curl -fs -d "client_id=$CLIENT_ID&origin=http://localhost:3100&bank=demo-pl&owner=$owner" "$BASE/api/widget/start" | tr -d '"')

@@ -7,17 +7,8 @@ cd "$(dirname "$0")/.."
 BIN=${1:-${CARGO_TARGET_DIR:-$HOME/.cache/insight/target}/release/insight}
 TOOLS=${XDG_CACHE_HOME:-$HOME/.cache}/insight/lighthouse
 [ -x "$TOOLS/node_modules/.bin/lighthouse" ] || npm install --prefix "$TOOLS" --no-audit --no-fund lighthouse@12 >/dev/null
-PORT=${LIGHTHOUSE_PORT:-3300}
-BASE="http://127.0.0.1:$PORT"
-TMP=$(mktemp -d)
-DATABASE_URL="sqlite://$TMP/lighthouse.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  RUST_LOG=warn "$BIN" > "$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE/" && break; sleep 0.2; done
-curl -fs -c "$TMP/cookies" -o /dev/null \
-  -d "company_name=Lighthouse Co&email=lighthouse@example.com&password=correct horse battery staple" "$BASE/api/auth/register"
-CLIENT_ID=$(curl -fs -b "$TMP/cookies" "$BASE/dashboard" | grep -o 'ins_[A-Za-z0-9]\{22\}' | head -1)
+source scripts/scratch-portal.sh
+scratch_portal "$BIN" "${LIGHTHOUSE_PORT:-3300}" lighthouse
 COOKIE=$(awk '$6 == "insight_session" {print $6 "=" $7}' "$TMP/cookies")
 export CHROME_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 score() {
