@@ -183,7 +183,6 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
             // ahead and never stored (the job was lost or handed back) is simply asked for again next time.
             let save =
                 writes::save_transaction_page(&state.db, &lease, account.import_account_id, &page.transactions, next);
-            // A page fetched ahead whose job is lost meanwhile finishes on its own and is dropped.
             let ahead = page.next.clone().map(|next| fetch(Some(next)));
             let tally = async {
                 if let Some(summary) = summary.as_mut() {

@@ -4,8 +4,8 @@
 use super::decide;
 use crate::account::model::AuditAction;
 use crate::account::server::audit;
-use crate::account::server::session::TypedSession;
-use crate::account::server::users::{self, CurrentUser};
+use crate::account::server::current_user::RequestUser;
+use crate::account::server::users::CurrentUser;
 use crate::imports::model::{ImportSummary, Transaction};
 use crate::imports::server::reads::{self, OwnedImport, TRANSACTION_COLUMNS};
 use crate::platform::db::Db;
@@ -20,7 +20,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::sync::mpsc;
-use tower_sessions::Session;
 
 const CHUNK_ROWS: i64 = 2000;
 
@@ -32,7 +31,8 @@ enum Format {
 
 pub async fn export(
     State(state): State<AppState>,
-    session: Session,
+    // Loaded by the page guard, which covers `/applications/…` (a signed-out visitor is redirected there).
+    user: Option<Extension<RequestUser>>,
     Extension(facts): Extension<RequestFacts>,
     headers: HeaderMap,
     Path((id, file)): Path<(String, String)>,
@@ -47,11 +47,9 @@ pub async fn export(
         "export.csv" => Format::Csv,
         _ => return (StatusCode::NOT_FOUND, "Not found.").into_response(),
     };
-    let user = match TypedSession::new(session).user_id().await {
-        Ok(Some(id)) => users::find_current(&state.db, id).await.ok().flatten(),
-        _ => None,
+    let Some(Extension(RequestUser(user))) = user else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
     };
-    let Some(user) = user else { return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response() };
     let Ok(import_id) = id.parse::<ImportId>() else { return (StatusCode::NOT_FOUND, "Not found.").into_response() };
     let found = reads::find_in(&state.db, user.organisation_id, import_id).await;
     let import = match found {
