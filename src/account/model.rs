@@ -37,6 +37,16 @@ pub struct MemberView {
     pub is_me: bool,
 }
 
+/// An invite that can still be accepted, as `/settings/team` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInviteView {
+    pub invite_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub created_by: Option<String>,
+    pub expires_at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteView {
     pub organisation_name: String,
@@ -62,6 +72,7 @@ text_enum! {
         ApiKeyRevoked = "api_key_revoked",
         WebhookAdded = "webhook_added",
         WebhookRemoved = "webhook_removed",
+        InviteRevoked = "invite_revoked",
     }
 }
 
@@ -83,6 +94,7 @@ impl AuditAction {
             Self::ApiKeyRevoked => "API key revoked",
             Self::WebhookAdded => "Webhook endpoint added",
             Self::WebhookRemoved => "Webhook endpoint removed",
+            Self::InviteRevoked => "Invitation revoked",
         }
     }
 }

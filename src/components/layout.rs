@@ -28,7 +28,7 @@ fn Header() -> impl IntoView {
                         match me.await {
                             Ok(Some(me)) => view! {
                                 <a href="/dashboard">"Dashboard"</a>
-                                <a href="/applications">"Applications"</a>
+                                {me.role.can_read_applications().then(|| view! { <a href="/applications">"Applications"</a> })}
                                 <a href="/widget">"Widget"</a>
                                 <a href="/settings">"Settings"</a>
                                 <span class="who" title=me.email.clone()>{me.organisation_name.clone()}</span>

@@ -16,7 +16,7 @@ pub async fn list_latest_imports() -> AppResult<Vec<ImportSummary>> {
     use crate::account::server::current_user;
     use crate::imports::server::reads;
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     Ok(super::server::with_bank_names(&state, reads::latest(&state.db, user.organisation_id, 10).await?))
 }
@@ -26,7 +26,7 @@ pub async fn get_counts() -> AppResult<Counts> {
     use super::server::search;
     use crate::account::server::current_user;
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     let (by_status, by_decision) = search::counts(&state.db, user.organisation_id).await?;
     Ok(Counts { by_status, by_decision })
@@ -39,7 +39,7 @@ pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
     use super::server::search;
     use crate::account::server::current_user;
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let filter = ApplicationFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
@@ -66,7 +66,7 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     use crate::error::AppError;
     use crate::imports::server::reads;
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
     let accounts = reads::accounts(&state.db, &import).await?;
@@ -115,7 +115,7 @@ pub async fn list_transactions(
     use crate::imports::server::reads;
     use crate::platform::state::AppState;
     use crate::shared::money::parse_amount;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     // The account must belong to an import of the caller's organisation.
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
@@ -192,7 +192,7 @@ pub async fn get_analysis(import_id: ImportId) -> AppResult<Analysis> {
     use crate::error::AppError;
     use crate::imports::server::reads;
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
     Ok(analysis::stored_or_analyse(&state.db, &import).await?)

@@ -16,6 +16,12 @@ impl Role {
         Self::parse(raw.trim()).map_err(|_| "Choose one of: admin, technician, reviewer, viewer.".to_string())
     }
 
+    /// Applications, their bank data, analysis and exports: everyone but the technician, whose job is the
+    /// widget and the integrations (SPEC §1).
+    pub fn can_read_applications(self) -> bool {
+        self != Role::Technician
+    }
+
     pub fn can_decide(self) -> bool {
         matches!(self, Role::Admin | Role::Reviewer)
     }
@@ -45,5 +51,11 @@ mod tests {
     fn only_admins_and_reviewers_decide() {
         assert!(Role::Admin.can_decide() && Role::Reviewer.can_decide());
         assert!(!Role::Viewer.can_decide() && !Role::Technician.can_decide());
+    }
+
+    #[test]
+    fn technicians_do_not_read_applications() {
+        assert!(!Role::Technician.can_read_applications());
+        assert!([Role::Admin, Role::Reviewer, Role::Viewer].iter().all(|r| r.can_read_applications()));
     }
 }

@@ -14,6 +14,7 @@ mod limits;
 mod portal;
 mod review;
 mod statuses;
+mod tenancy;
 mod webhooks;
 mod widget;
 mod widget_settings;

@@ -13,6 +13,8 @@ pub enum Access {
     Anyone,
     /// Any member of an organisation.
     Member,
+    /// Members who read applicants' data: everyone but the technician.
+    Reader,
     /// Members whose role passes; `Viewer` is refused.
     Role,
 }
@@ -35,6 +37,7 @@ pub struct World {
     pub app: TestApp,
     pub owner: reqwest::Client,
     pub viewer: reqwest::Client,
+    pub technician: reqwest::Client,
     pub stranger: reqwest::Client,
     pub import_id: ImportId,
     pub account: String,
@@ -63,6 +66,7 @@ pub async fn world_with(configure: impl FnOnce(&mut insight::platform::config::S
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
+    let technician = app.member(org, "status-technician@example.com", Role::Technician).await;
     let (_, _, stranger) = app.business("status-stranger@example.com").await;
     assert!(ok(&app.post_form_with(&owner, "/api/api-keys/create", &[("name", "Status test")]).await));
     let (api_key_id,): (i64,) = sqlx::query_as("SELECT api_key_id FROM api_key").fetch_one(&app.db.pool).await.unwrap();
@@ -78,6 +82,7 @@ pub async fn world_with(configure: impl FnOnce(&mut insight::platform::config::S
         app,
         owner,
         viewer,
+        technician,
         stranger,
         import_id,
         account,
@@ -121,17 +126,17 @@ pub fn table(w: &World) -> Vec<Case> {
         f("/api/dashboard", Access::Member, None, vec![]),
         f("/api/settings", Access::Member, None, vec![]),
         f("/api/widget-settings/get", Access::Member, None, vec![]),
-        f("/api/applications/latest", Access::Member, None, vec![]),
-        f("/api/applications/counts", Access::Member, None, vec![]),
-        plain("/api/applications/search", Access::Member, vec![("query", s(""))], vec![]),
-        f("/api/applications/get", Access::Member, Some(vec![("import_id", id.clone())]), vec![("import_id", s("x"))]),
+        f("/api/applications/latest", Access::Reader, None, vec![]),
+        f("/api/applications/counts", Access::Reader, None, vec![]),
+        plain("/api/applications/search", Access::Reader, vec![("query", s(""))], vec![]),
+        f("/api/applications/get", Access::Reader, Some(vec![("import_id", id.clone())]), vec![("import_id", s("x"))]),
         f(
             "/api/applications/transactions",
             Access::Member,
             Some(vec![("import_id", id.clone()), ("account_id", account.clone())]),
             vec![("import_id", id.clone()), ("account_id", s("x"))],
         ),
-        f("/api/applications/analysis", Access::Member, Some(vec![("import_id", id.clone())]), vec![]),
+        f("/api/applications/analysis", Access::Reader, Some(vec![("import_id", id.clone())]), vec![]),
         f(
             "/api/applications/decide",
             Access::Role,
@@ -146,6 +151,8 @@ pub fn table(w: &World) -> Vec<Case> {
         ),
         plain("/api/audit", Access::Role, vec![("page", s(0))], vec![("page", s("x"))]),
         f("/api/team/members", Access::Role, None, vec![]),
+        f("/api/team/invites", Access::Role, None, vec![]),
+        plain("/api/team/invite/revoke", Access::Role, vec![("invite_id", s(999_999))], vec![("invite_id", s("x"))]),
         plain(
             "/api/team/invite",
             Access::Role,
@@ -211,7 +218,10 @@ async fn every_server_function_answers_401_403_404_and_4xx_truthfully() {
         let out = status(&signed_out, app, f.path, form).await;
         match f.access {
             Access::Anyone => assert!(out < 500, "{}: {out} signed out", f.path),
-            Access::Member | Access::Role => assert_eq!(out, 401, "{} signed out", f.path),
+            Access::Member | Access::Reader | Access::Role => assert_eq!(out, 401, "{} signed out", f.path),
+        }
+        if f.access == Access::Reader || f.path.starts_with("/api/applications/") {
+            assert_eq!(status(&w.technician, app, f.path, form).await, 403, "{} as a technician", f.path);
         }
         if f.access == Access::Role {
             assert_eq!(status(&w.viewer, app, f.path, form).await, 403, "{} as a viewer", f.path);
@@ -292,4 +302,13 @@ async fn every_page_and_export_answers_with_its_real_status() {
     assert_eq!(get(&w.owner, export("export.xml")).await, 404);
     assert_eq!(get(&w.owner, "/applications/abc/export.csv".into()).await, 404);
     assert_eq!(get(&w.viewer, export("export.csv")).await, 200);
+    // The technician configures the widget and integrations; applicants' data is not theirs to read.
+    for p in ["/applications".to_string(), format!("/applications/{id}"), export("export.json"), export("export.csv")] {
+        assert_eq!(get(&w.technician, p.clone()).await, 403, "{p} as a technician");
+    }
+    for p in ["/dashboard", "/widget", "/settings/api-keys", "/settings/webhooks"] {
+        assert_eq!(get(&w.technician, p.to_string()).await, 200, "{p} as a technician");
+    }
+    let dashboard = w.technician.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
+    assert!(!dashboard.contains("href=\"/applications\""), "no way into applications for a technician");
 }

@@ -1,4 +1,4 @@
-use crate::account::model::{InviteView, MemberView};
+use crate::account::model::{InviteView, MemberView, PendingInviteView};
 use crate::error::AppResult;
 use crate::shared::{Secret, UserId};
 use leptos::prelude::*;
@@ -38,6 +38,37 @@ pub async fn create_invite(email: String, role: String) -> AppResult<String> {
     team::create_invite(&state.db, &admin, &email, role, &password::token_hash(&token), request::client_ip().await)
         .await?;
     Ok(format!("{}/invite/{token}", request::own_origin(&state.settings).await))
+}
+
+/// The invites that can still be accepted: who they are for, who sent them, when they expire.
+#[server(prefix = "/api", endpoint = "team/invites")]
+pub async fn list_invites() -> AppResult<Vec<PendingInviteView>> {
+    use crate::account::server::{current_user, team};
+    use crate::platform::state::AppState;
+    use crate::shared::Role;
+    let admin = current_user::require_role(Role::can_manage_team).await?;
+    let state = AppState::from_context()?;
+    Ok(team::pending_invites(&state.db, admin.organisation_id)
+        .await?
+        .into_iter()
+        .map(|i| PendingInviteView {
+            invite_id: i.invite_id,
+            email: i.email,
+            role: i.role,
+            created_by: i.created_by_email,
+            expires_at: i.expires_at,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "team/invite/revoke")]
+pub async fn revoke_invite(invite_id: i64) -> AppResult<()> {
+    use crate::account::server::{current_user, team};
+    use crate::platform::{http::request, state::AppState};
+    use crate::shared::Role;
+    let admin = current_user::require_role(Role::can_manage_team).await?;
+    let state = AppState::from_context()?;
+    team_change(team::revoke_invite(&state.db, &admin, invite_id, request::client_ip().await).await?)
 }
 
 #[cfg(feature = "ssr")]

@@ -1,14 +1,15 @@
 //! Sends signed-out visitors of portal pages to the log-in page with a real HTTP redirect, before any HTML
 //! is streamed. Server functions check roles themselves; this is only about page navigation. The user it
-//! found rides along in the request, so the page's server functions do not look them up again.
+//! found rides along in the request, so the page's server functions do not look them up again. Applicants'
+//! pages (`/applications…`, exports included) answer 403 to a role that may not read them.
 
 use super::current_user::RequestUser;
 use super::{session::TypedSession, users};
 use crate::platform::db::Db;
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 const PROTECTED: [&str; 4] = ["/dashboard", "/applications", "/settings", "/widget"];
@@ -16,6 +17,14 @@ const PROTECTED: [&str; 4] = ["/dashboard", "/applications", "/settings", "/widg
 pub fn is_protected(path: &str) -> bool {
     PROTECTED.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
+
+fn is_applicants_data(path: &str) -> bool {
+    path == "/applications" || path.starts_with("/applications/")
+}
+
+const FORBIDDEN_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not available — Insight</title></head>\
+<body><main><h1>Not available for your role</h1><p>Your role does not include applicants' data. \
+Ask an admin of your organisation if you need it.</p><p><a href=\"/dashboard\">Back to the dashboard</a></p></main></body></html>";
 
 pub async fn require_login_for_pages(State(db): State<Db>, session: Session, mut req: Request, next: Next) -> Response {
     if req.method() != Method::GET || !is_protected(req.uri().path()) {
@@ -27,6 +36,9 @@ pub async fn require_login_for_pages(State(db): State<Db>, session: Session, mut
         _ => None,
     };
     match user {
+        Some(user) if is_applicants_data(req.uri().path()) && !user.role.can_read_applications() => {
+            (StatusCode::FORBIDDEN, Html(FORBIDDEN_PAGE)).into_response()
+        }
         Some(user) => {
             req.extensions_mut().insert(RequestUser(user));
             next.run(req).await

@@ -75,13 +75,19 @@ pub struct OpenInvite {
     pub role: Role,
 }
 
-/// An invitation that is unused and not expired.
+/// An invite still counts while it is unused, unexpired, unrevoked and its creator is still an admin of the
+/// organisation (a removed or demoted admin's invites die with their rights).
+const INVITE_IS_OPEN: &str = "i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
+     AND EXISTS (SELECT 1 FROM app_user c WHERE c.app_user_id = i.created_by
+                 AND c.organisation_id = i.organisation_id AND c.role = 'admin')";
+
+/// An invitation that is still open (`INVITE_IS_OPEN`).
 pub async fn open_invite(db: &Db, token_hash: &str) -> ServerResult<Option<OpenInvite>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT i.invite_id, i.organisation_id, o.name AS organisation_name, i.email, i.role FROM invite i
          JOIN organisation o ON o.organisation_id = i.organisation_id
-         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
-    )
+         WHERE i.token_hash = $1 AND {INVITE_IS_OPEN}"
+    ))
     .bind(token_hash)
     .bind(now_ms())
     .fetch_optional(&db.pool)
@@ -103,12 +109,15 @@ pub async fn accept_invite(
 ) -> ServerResult<AcceptOutcome> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let used =
-        sqlx::query("UPDATE invite SET used_at = $1 WHERE invite_id = $2 AND used_at IS NULL AND expires_at > $1")
-            .bind(now)
-            .bind(invite.invite_id)
-            .execute(&mut *tx)
-            .await?;
+    // Re-checked while using it: the invite may have been revoked, or its creator demoted, since it was read.
+    let used = sqlx::query(&format!(
+        "UPDATE invite SET used_at = $2 WHERE invite_id = $1 AND invite_id IN
+         (SELECT i.invite_id FROM invite i WHERE i.invite_id = $1 AND {INVITE_IS_OPEN})"
+    ))
+    .bind(invite.invite_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     if used.rows_affected() != 1 {
         return Ok(AcceptOutcome::AlreadyUsed);
     }
@@ -207,6 +216,9 @@ pub async fn change_role(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    if old == Role::Admin && role != Role::Admin {
+        void_invites_by(&mut tx, user_id).await?;
+    }
     let event =
         NewAuditEvent::by(admin, AuditAction::RoleChanged, Some(email.clone()), format!("{email}: {old} → {role}"), ip);
     audit::record(&mut *tx, &event).await?;
@@ -221,9 +233,73 @@ pub async fn remove(db: &Db, admin: &CurrentUser, user_id: UserId, ip: Option<St
     if role == Role::Admin && !other_admin_remains(db, &mut tx, admin, user_id).await? {
         return Ok(TeamChange::LastAdmin);
     }
+    void_invites_by(&mut tx, user_id).await?;
     sqlx::query("DELETE FROM app_user WHERE app_user_id = $1").bind(user_id).execute(&mut *tx).await?;
     let event =
         NewAuditEvent::by(admin, AuditAction::MemberRemoved, Some(email.clone()), format!("removed {email}"), ip);
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    Ok(TeamChange::Done)
+}
+
+/// Revokes the open invites a member created (they are being removed or lose the admin role).
+async fn void_invites_by(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: UserId) -> ServerResult<()> {
+    sqlx::query("UPDATE invite SET revoked_at = $1 WHERE created_by = $2 AND used_at IS NULL AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingInvite {
+    pub invite_id: i64,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub created_by_email: Option<String>,
+    pub expires_at: i64,
+}
+
+/// The organisation's invites that can still be accepted, newest first.
+pub async fn pending_invites(db: &Db, organisation_id: OrganisationId) -> ServerResult<Vec<PendingInvite>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT i.invite_id, i.email, i.role, u.email AS created_by_email, i.expires_at FROM invite i
+         LEFT JOIN app_user u ON u.app_user_id = i.created_by
+         WHERE i.organisation_id = $1 AND {INVITE_IS_OPEN} ORDER BY i.created_at DESC, i.invite_id DESC"
+    ))
+    .bind(organisation_id)
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Revokes one open invite of the admin's organisation.
+pub async fn revoke_invite(
+    db: &Db,
+    admin: &CurrentUser,
+    invite_id: i64,
+    ip: Option<String>,
+) -> ServerResult<TeamChange> {
+    let mut tx = db.pool.begin().await?;
+    let email: Option<(String,)> = sqlx::query_as(
+        "UPDATE invite SET revoked_at = $1 WHERE invite_id = $2 AND organisation_id = $3
+         AND used_at IS NULL AND revoked_at IS NULL RETURNING email",
+    )
+    .bind(now_ms())
+    .bind(invite_id)
+    .bind(admin.organisation_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((email,)) = email else { return Ok(TeamChange::NotFound) };
+    let event = NewAuditEvent::by(
+        admin,
+        AuditAction::InviteRevoked,
+        Some(email.clone()),
+        format!("revoked the invite of {email}"),
+        ip,
+    );
     audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     Ok(TeamChange::Done)

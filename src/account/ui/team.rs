@@ -1,11 +1,15 @@
-//! `/settings/team` (admins): invite colleagues by link, change roles, remove members.
+//! `/settings/team` (admins): invite colleagues by link, see and revoke pending invites, change roles, remove
+//! members.
 //! `/invite/:token`: a colleague sets a password and joins.
 
-use crate::account::api::team::{get_invite, list_members, AcceptInvite, ChangeMemberRole, CreateInvite, RemoveMember};
+use crate::account::api::team::{
+    get_invite, list_invites, list_members, AcceptInvite, ChangeMemberRole, CreateInvite, RemoveMember, RevokeInvite,
+};
 use crate::components::error_view::{set_status, ErrorMessage};
 use crate::components::field::Field;
 use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
+use crate::components::status::format_instant;
 use crate::shared::{Role, Secret};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,9 +20,15 @@ pub fn TeamPage() -> impl IntoView {
     let invite = ServerAction::<CreateInvite>::new();
     let change = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
+    let revoke = ServerAction::<RevokeInvite>::new();
     let members = Resource::new(
         move || (invite.version().get(), change.version().get(), remove.version().get()),
         |_| list_members(),
+    );
+    // Removing or demoting an admin voids their invites, so those actions refresh the list too.
+    let invites = Resource::new(
+        move || (invite.version().get(), change.version().get(), remove.version().get(), revoke.version().get()),
+        |_| list_invites(),
     );
     let invite_error = last_error(invite.value());
     let change_error = last_error(change.value());
@@ -53,6 +63,7 @@ pub fn TeamPage() -> impl IntoView {
                                         <p><code class="secret" data-testid="invite-link">{l}</code></p>
                                     })}
                                 </section>
+                                <PendingInvites invites revoke/>
                                 <section class="card">
                                     <h2>"Members"</h2>
                                     <p class="form-error" role="alert">{move || form_error(change_error).get().or_else(|| form_error(remove_error).get())}</p>
@@ -95,6 +106,51 @@ pub fn TeamPage() -> impl IntoView {
                 })}
             </Transition>
         </PortalPage>
+    }
+}
+
+#[component]
+fn PendingInvites(
+    invites: Resource<Result<Vec<crate::account::model::PendingInviteView>, crate::error::AppError>>,
+    revoke: ServerAction<RevokeInvite>,
+) -> impl IntoView {
+    let revoke_error = last_error(revoke.value());
+    view! {
+        <section class="card">
+            <h2>"Pending invites"</h2>
+            <p class="form-error" role="alert">{move || form_error(revoke_error).get()}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = invites.await.unwrap_or_default();
+                    if list.is_empty() {
+                        return view! { <p class="muted" data-testid="no-invites">"No pending invites."</p> }.into_any();
+                    }
+                    view! {
+                        <div class="table-wrap">
+                            <table data-testid="invites">
+                                <thead><tr><th>"Email"</th><th>"Role"</th><th>"Created by"</th><th>"Expires"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|i| view! {
+                                        <tr data-email=i.email.clone()>
+                                            <td>{i.email.clone()}</td>
+                                            <td>{i.role.as_str()}</td>
+                                            <td>{i.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                                            <td>{format_instant(i.expires_at)}</td>
+                                            <td>
+                                                <ActionForm action=revoke>
+                                                    <input type="hidden" name="invite_id" value=i.invite_id.to_string()/>
+                                                    <button type="submit" class="danger small">"Revoke"</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -50,6 +50,9 @@ pub async fn export(
     let Some(Extension(RequestUser(user))) = user else {
         return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
     };
+    if !user.role.can_read_applications() {
+        return (StatusCode::FORBIDDEN, "Your role does not include applicants' data.").into_response();
+    }
     let Ok(import_id) = id.parse::<ImportId>() else { return (StatusCode::NOT_FOUND, "Not found.").into_response() };
     let found = reads::find_in(&state.db, user.organisation_id, import_id).await;
     let import = match found {

@@ -30,8 +30,10 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p>"Put this in the SignIn Widget snippet on your website."</p>
                                 <code class="client-id" data-testid="client-id">{d.client_id.to_string()}</code>
                             </section>
-                            <CountsPanel counts/>
-                            <LatestImports imports/>
+                            {d.role.can_read_applications().then(|| view! {
+                                <CountsPanel counts/>
+                                <LatestImports imports/>
+                            })}
                             <p class="muted">"Signed in as "{d.email.clone()}" ("{d.role.to_string()}")."</p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
