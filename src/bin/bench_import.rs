@@ -14,6 +14,7 @@ use insight::account::server::password::PasswordHash;
 use insight::banks::server::{AuthStep, BankSession, BankTransaction, Credentials, DateRange, PageCursor};
 use insight::imports::server::worker::run_pending_jobs;
 use insight::imports::server::writes::insert_transactions;
+use insight::platform::config::ImportQuota;
 use insight::platform::config::Settings;
 use insight::platform::db::Db;
 use insight::platform::startup::Application;
@@ -190,7 +191,9 @@ async fn import_once(
     signin_sessions::create(db, &new).await?;
     let session = signin_sessions::get(db, &session_id).await?.expect("just created");
     signin_sessions::transition(db, &session_id, &[SigninState::BankSelected], SigninState::Verifying).await?;
-    let Authorised::Done(Some(import_id)) = signin_sessions::authorise(db, &session, bank.as_str()).await? else {
+    let Authorised::Done(Some(import_id)) =
+        signin_sessions::authorise(db, &session, bank.as_str(), ImportQuota::UNLIMITED).await?
+    else {
         anyhow::bail!("the import should be queued");
     };
     let started = Instant::now();

@@ -12,6 +12,7 @@ use insight::banks::server::{AuthStep, Credentials};
 use insight::imports::model::ImportStatus;
 use insight::imports::server::reads;
 use insight::imports::server::worker::run_pending_jobs;
+use insight::platform::config::ImportQuota;
 use insight::platform::config::Settings;
 use insight::platform::startup::Application;
 use insight::review::model::filter::{
@@ -81,7 +82,9 @@ async fn main() -> anyhow::Result<()> {
     signin_sessions::create(db, &new).await?;
     let session = signin_sessions::get(db, &session_id).await?.expect("created");
     signin_sessions::transition(db, &session_id, &[SigninState::BankSelected], SigninState::Verifying).await?;
-    let Authorised::Done(Some(big)) = signin_sessions::authorise(db, &session, bank.as_str()).await? else {
+    let Authorised::Done(Some(big)) =
+        signin_sessions::authorise(db, &session, bank.as_str(), ImportQuota::UNLIMITED).await?
+    else {
         anyhow::bail!("the import should be queued");
     };
     run_pending_jobs(&state, "bench").await?;

@@ -50,6 +50,28 @@ pub struct LimitSettings {
     pub bank_failures_per_client_address: u32,
     /// Requests one API key may make to `/v1` per minute.
     pub api_requests_per_minute: u32,
+    /// Imports one organisation may have queued or running at once; a new sign-in past it is refused.
+    pub imports_active_per_organisation: i64,
+    /// New imports one organisation may start per hour.
+    pub imports_per_hour_per_organisation: i64,
+}
+
+impl LimitSettings {
+    pub fn import_quota(&self) -> ImportQuota {
+        ImportQuota { active: self.imports_active_per_organisation, per_hour: self.imports_per_hour_per_organisation }
+    }
+}
+
+/// How much of the import queue one organisation may use (the settings above, as the queue checks them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportQuota {
+    pub active: i64,
+    pub per_hour: i64,
+}
+
+impl ImportQuota {
+    /// For tools that seed data (benchmarks): no limit.
+    pub const UNLIMITED: Self = Self { active: i64::MAX, per_hour: i64::MAX };
 }
 
 impl Default for LimitSettings {
@@ -61,6 +83,8 @@ impl Default for LimitSettings {
             bank_attempts_per_session: 3,
             bank_failures_per_client_address: 10,
             api_requests_per_minute: 600,
+            imports_active_per_organisation: 20,
+            imports_per_hour_per_organisation: 200,
         }
     }
 }
@@ -215,6 +239,16 @@ impl Settings {
                     "APP_API_REQUESTS_PER_MINUTE",
                     var("APP_API_REQUESTS_PER_MINUTE"),
                     defaults.api_requests_per_minute,
+                )?,
+                imports_active_per_organisation: number(
+                    "APP_IMPORTS_ACTIVE_PER_ORGANISATION",
+                    var("APP_IMPORTS_ACTIVE_PER_ORGANISATION"),
+                    defaults.imports_active_per_organisation,
+                )?,
+                imports_per_hour_per_organisation: number(
+                    "APP_IMPORTS_PER_HOUR_PER_ORGANISATION",
+                    var("APP_IMPORTS_PER_HOUR_PER_ORGANISATION"),
+                    defaults.imports_per_hour_per_organisation,
                 )?,
             },
         })

@@ -216,6 +216,12 @@ impl TestApp {
     /// Bank selection → consent → credentials (→ code), as the widget does.
     pub async fn widget_sign_in(&self, run: &WidgetRun<'_>) -> Result<SuccessPayload, WidgetError> {
         let session = self.widget_start(run).await?;
+        self.widget_continue(&session, run).await
+    }
+
+    /// Consent → credentials (→ code) for a session `widget_start` began.
+    pub async fn widget_continue(&self, session: &str, run: &WidgetRun<'_>) -> Result<SuccessPayload, WidgetError> {
+        let session = session.to_string();
         self.widget_call::<()>("/api/widget/consent", &[("session", &session)]).await?;
         let step: SigninStep = self
             .widget_call(

@@ -90,3 +90,110 @@ async fn app_page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
     assert_eq!(r.status(), 200, "{path}");
     r.text().await.unwrap()
 }
+
+fn busy(e: &insight::widget::model::error::WidgetError) -> bool {
+    e.code == insight::shared::WidgetErrorCode::ServiceTemporarilyUnavailable && e.message.contains("Too many")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_over_its_import_quota_is_refused_and_nothing_is_stored() {
+    let app = spawn_app_with(|s| s.limits.imports_active_per_organisation = 2).await;
+    let (client_id, _, _) = app.business("quota@example.com").await;
+    let (other_client, _, _) = app.business("quota-other@example.com").await;
+    let run = WidgetRun::new(&client_id, "test");
+    // Three sign-ins begin while nothing is queued: each passes the check at the start.
+    let mut sessions = Vec::new();
+    for _ in 0..3 {
+        sessions.push(app.widget_start(&run).await.unwrap());
+    }
+    assert!(app.widget_continue(&sessions[0], &run).await.unwrap().import_id.is_some());
+    assert!(app.widget_continue(&sessions[1], &run).await.unwrap().import_id.is_some());
+    // The third is refused where its import would be written: two are queued (no worker runs here).
+    let refused = app.widget_continue(&sessions[2], &run).await.unwrap_err();
+    assert!(busy(&refused), "{refused:?}");
+    assert_eq!(app.count("import").await, 2);
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM signin_session WHERE signin_session_id = $1")
+        .bind(&sessions[2])
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "failed");
+    // A new sign-in is refused at once, before a session is stored.
+    let stored = app.count("signin_session").await;
+    let r = app
+        .post_form("/api/widget/start", &[("client_id", &client_id), ("origin", SHOP_ORIGIN), ("bank", "demo-pl")])
+        .await;
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    let e: insight::widget::model::error::WidgetError = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    assert!(busy(&e), "{e:?}");
+    assert_eq!(app.count("signin_session").await, stored, "nothing stored");
+    // Another business is not affected.
+    assert!(app.widget_sign_in(&WidgetRun::new(&other_client, "test")).await.is_ok());
+    // Once the queue drains there is room again.
+    app.run_imports().await;
+    assert!(app.widget_sign_in(&run).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_is_limited_in_new_imports_per_hour() {
+    let app = spawn_app_with(|s| s.limits.imports_per_hour_per_organisation = 3).await;
+    let (client_id, _, _) = app.business("hourly@example.com").await;
+    let run = WidgetRun::new(&client_id, "test");
+    for _ in 0..3 {
+        app.widget_sign_in(&run).await.unwrap();
+        app.run_imports().await;
+    }
+    let refused = app.widget_start(&run).await.unwrap_err();
+    assert!(busy(&refused), "{refused:?}");
+    assert_eq!(app.count("import").await, 3);
+    // An hour later the budget is back (the clock is moved by ageing the rows).
+    sqlx::query("UPDATE import SET created_at = created_at - 3600001").execute(&app.db.pool).await.unwrap();
+    assert!(app.widget_sign_in(&run).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workers_take_jobs_round_robin_across_organisations() {
+    let app = spawn_app_with(|s| s.limits.imports_active_per_organisation = 100).await;
+    let (flooder, flooder_org, _) = app.business("flooder@example.com").await;
+    let (single, _, _) = app.business("single@example.com").await;
+    let slow = WidgetRun::new(&flooder, "test-slow");
+    for _ in 0..50 {
+        app.widget_sign_in(&slow).await.unwrap();
+    }
+    let mine = app.widget_sign_in(&WidgetRun::new(&single, "test-slow")).await.unwrap().import_id.unwrap();
+    // Two workers, as a default instance runs.
+    let workers: Vec<_> = (0..2)
+        .map(|i| {
+            tokio::spawn(insight::imports::server::worker::run_worker_until_stopped(
+                app.state.clone(),
+                format!("fair-{i}"),
+            ))
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let finished_at = |id: Option<insight::shared::ImportId>| {
+        let pool = app.db.pool.clone();
+        async move {
+            let mut q = String::from("SELECT finished_at FROM import WHERE finished_at IS NOT NULL AND ");
+            q += if id.is_some() { "import_id = $1" } else { "organisation_id = $1" };
+            q += " ORDER BY finished_at, import_id";
+            let bound = id.map(|i| i.get()).unwrap_or(flooder_org.get());
+            let rows: Vec<(i64,)> = sqlx::query_as(&q).bind(bound).fetch_all(&pool).await.unwrap();
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+        }
+    };
+    let (mine_at, flooder_third) = loop {
+        let (m, f) = (finished_at(Some(mine)).await, finished_at(None).await);
+        if !m.is_empty() && f.len() >= 3 {
+            break (m[0], f[2]);
+        }
+        assert!(std::time::Instant::now() < deadline, "imports did not finish: {m:?} {f:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(mine_at < flooder_third, "the single import waited behind the flood ({mine_at} ≥ {flooder_third})");
+    let _ = app.state.stopping.send(true);
+    for w in workers {
+        w.abort();
+    }
+}

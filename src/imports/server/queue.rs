@@ -3,6 +3,7 @@
 //! beside the one that took over.
 
 use crate::imports::model::ImportStatus;
+use crate::platform::config::ImportQuota;
 use crate::platform::db::{Backend, Db};
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
@@ -24,7 +25,9 @@ pub struct ClaimedImport {
     pub created_at: i64,
 }
 
-/// Claims the oldest runnable job: queued and due, or running with an expired lease. A job whose worker died
+/// Claims the next runnable job (queued and due, or running with an expired lease): round-robin across
+/// organisations, the oldest job of the organisation whose turn came longest ago, so a business with thousands
+/// queued delays another's single import by at most one job per worker. A job whose worker died
 /// `max_attempts` times is failed instead, so nothing stays `running` for ever.
 pub async fn claim_next(
     db: &Db,
@@ -55,7 +58,7 @@ pub async fn claim_next(
     tx.commit().await?;
     let lock = match db.backend {
         // Several instances may poll at once; each skips rows another is claiming.
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Postgres => "FOR UPDATE OF i SKIP LOCKED",
         // SQLite runs one write statement at a time, which is already exclusive.
         Backend::Sqlite => "",
     };
@@ -63,20 +66,63 @@ pub async fn claim_next(
         "UPDATE import SET status = $4, lease_owner = $1, lease_until = $2, attempts = attempts + 1,
             started_at = COALESCE(started_at, $3), updated_at = $3
          WHERE import_id = (
-             SELECT import_id FROM import
-             WHERE (status = $5 AND run_after <= $3) OR (status = $4 AND lease_until < $3)
-             ORDER BY import_id LIMIT 1 {lock})
+             SELECT i.import_id FROM import i JOIN organisation o ON o.organisation_id = i.organisation_id
+             WHERE (i.status = $5 AND i.run_after <= $3) OR (i.status = $4 AND i.lease_until < $3)
+             ORDER BY o.import_turn_at, i.import_id LIMIT 1 {lock})
            AND ((status = $5 AND run_after <= $3) OR (status = $4 AND lease_until < $3))
          RETURNING import_id, organisation_id, target_id, months_requested, bank_session, attempts, created_at"
     );
-    Ok(sqlx::query_as(&sql)
+    let mut tx = db.pool.begin().await?;
+    let claimed: Option<ClaimedImport> = sqlx::query_as(&sql)
         .bind(worker)
         .bind(now + lease_ms)
         .bind(now)
         .bind(ImportStatus::Running.as_str())
         .bind(ImportStatus::Queued.as_str())
-        .fetch_optional(&db.pool)
-        .await?)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(job) = &claimed {
+        sqlx::query("UPDATE organisation SET import_turn_at = $1 WHERE organisation_id = $2")
+            .bind(now)
+            .bind(job.organisation_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// What an organisation uses of the queue: imports queued or running, and imports created in the last hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaUse {
+    pub active: i64,
+    pub last_hour: i64,
+}
+
+impl QuotaUse {
+    /// Whether one more import fits.
+    pub fn allows_one_more(self, quota: ImportQuota) -> bool {
+        self.active < quota.active && self.last_hour < quota.per_hour
+    }
+}
+
+pub async fn quota_use<'e, E: Executor<'e, Database = Any>>(
+    executor: E,
+    organisation_id: OrganisationId,
+    now: i64,
+) -> ServerResult<QuotaUse> {
+    let (active, last_hour): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status IN ($3, $4) THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN created_at > $2 THEN 1 ELSE 0 END), 0)
+         FROM import WHERE organisation_id = $1 AND (status IN ($3, $4) OR created_at > $2)",
+    )
+    .bind(organisation_id)
+    .bind(now - 3_600_000)
+    .bind(ImportStatus::Queued.as_str())
+    .bind(ImportStatus::Running.as_str())
+    .fetch_one(executor)
+    .await?;
+    Ok(QuotaUse { active, last_hour })
 }
 
 /// Renews the lease and records progress. `false` means the job is no longer this worker's.

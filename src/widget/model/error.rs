@@ -20,6 +20,15 @@ impl WidgetError {
         Self { code, message: code.message(locale).to_string(), detail: None, retry_after_secs: None }
     }
 
+    /// `ServiceTemporarilyUnavailable` because Insight is busy for this business (its limits), not the bank.
+    pub fn busy(locale: Locale) -> Self {
+        let message = match locale {
+            Locale::En => "Too many bank connections are in progress for this service right now. Please try again in a few minutes.",
+            Locale::Pl => "Ten serwis obsługuje teraz zbyt wiele połączeń z bankami. Spróbuj ponownie za kilka minut.",
+        };
+        Self { message: message.to_string(), ..Self::new(WidgetErrorCode::ServiceTemporarilyUnavailable, locale) }
+    }
+
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self

@@ -8,7 +8,7 @@ use super::{config_store, signature};
 use crate::account::server::organisations::{self, OrganisationRow};
 use crate::banks::server::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
 use crate::imports::model::ImportProgress;
-use crate::imports::server::reads;
+use crate::imports::server::{queue, reads};
 use crate::platform::error::ServerError;
 use crate::platform::http::request::RequestFacts;
 use crate::platform::now_ms;
@@ -143,6 +143,12 @@ pub fn context(state: &AppState, embed: &Embed) -> WidgetContext {
     }
 }
 
+fn over_quota(locale: Locale) -> WidgetError {
+    WidgetError::busy(locale)
+        .with_detail("this organisation has as many imports queued, running or started this hour as its limits allow")
+        .retry_after(std::time::Duration::from_secs(60))
+}
+
 pub fn new_session_id() -> String {
     let mut bytes = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -156,9 +162,18 @@ pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String
     // Charged only for a valid request, so junk cannot use up a business's budget and switch its widget off.
     if let Err(wait) = state.limits.signins_per_client.check(&embed.organisation.client_id.to_string()) {
         tracing::warn!(organisation_id = embed.organisation.organisation_id.get(), "sign-in rate limit reached");
-        return Err(WidgetError::new(WidgetErrorCode::ServiceTemporarilyUnavailable, embed.locale)
+        return Err(WidgetError::busy(embed.locale)
             .with_detail("too many new sign-ins for this Client ID; try again in a minute")
             .retry_after(wait));
+    }
+    if embed.settings.auto_import {
+        let used = queue::quota_use(&state.db.pool, embed.organisation.organisation_id, now_ms())
+            .await
+            .map_err(db_failed(embed.locale))?;
+        if !used.allows_one_more(state.settings.limits.import_quota()) {
+            tracing::warn!(organisation_id = embed.organisation.organisation_id.get(), "import quota reached");
+            return Err(over_quota(embed.locale));
+        }
     }
     let id = new_session_id();
     let new = NewSigninSession {
@@ -308,12 +323,24 @@ async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthSt
             }
         }
         AuthStep::Authorised(bank_session) => {
-            let import_id =
-                match signin_sessions::authorise(&state.db, session, bank_session.as_str()).await.map_err(&failed)? {
-                    Authorised::Done(import_id) => import_id,
-                    // Cancelled (or expired) while the bank was answering: nothing is queued.
-                    Authorised::NoLongerOpen => return Err(gone()),
-                };
+            let quota = state.settings.limits.import_quota();
+            let authorised =
+                signin_sessions::authorise(&state.db, session, bank_session.as_str(), quota).await.map_err(&failed)?;
+            let import_id = match authorised {
+                Authorised::Done(import_id) => import_id,
+                // Cancelled (or expired) while the bank was answering: nothing is queued.
+                Authorised::NoLongerOpen => return Err(gone()),
+                Authorised::OverQuota => {
+                    let _ = signin_sessions::transition(
+                        &state.db,
+                        &session.id,
+                        &[SigninState::Verifying],
+                        SigninState::Failed,
+                    )
+                    .await;
+                    return Err(over_quota(session.locale));
+                }
+            };
             if import_id.is_some() {
                 state.import_queued.notify_waiters();
             }

@@ -2,7 +2,9 @@
 //! They never hold a bank password or one-time code; the pending challenge token is the bank's opaque handle.
 
 use crate::imports::model::ImportStatus;
-use crate::platform::db::Db;
+use crate::imports::server::queue;
+use crate::platform::config::ImportQuota;
+use crate::platform::db::{Backend, Db};
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
 use crate::shared::text_enum::text_enum;
@@ -217,11 +219,18 @@ pub enum Authorised {
     Done(Option<ImportId>),
     /// The session moved on meanwhile (cancelled or expired): nothing was queued.
     NoLongerOpen,
+    /// The organisation has as many imports as its quota allows: nothing was stored.
+    OverQuota,
 }
 
 /// Marks the session authorised and, with Auto import on, queues the import in the same transaction, so a
 /// crash cannot leave an authorised session without its import (or an import twice: the session id is unique).
-pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> ServerResult<Authorised> {
+pub async fn authorise(
+    db: &Db,
+    session: &SigninSession,
+    bank_session: &str,
+    quota: ImportQuota,
+) -> ServerResult<Authorised> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let claimed = sqlx::query(
@@ -236,6 +245,20 @@ pub async fn authorise(db: &Db, session: &SigninSession, bank_session: &str) -> 
     .await?;
     if claimed.rows_affected() != 1 {
         return Ok(Authorised::NoLongerOpen);
+    }
+    if session.auto_import.0 {
+        // Checked again where the import is written: sign-ins started together all passed the check at the
+        // start. The session UPDATE above made this SQLite transaction the one writer; PostgreSQL serialises
+        // them on the organisation row.
+        if db.backend == Backend::Postgres {
+            sqlx::query("SELECT organisation_id FROM organisation WHERE organisation_id = $1 FOR UPDATE")
+                .bind(session.organisation_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !queue::quota_use(&mut *tx, session.organisation_id, now).await?.allows_one_more(quota) {
+            return Ok(Authorised::OverQuota);
+        }
     }
     let import_id = if session.auto_import.0 {
         let (id,): (ImportId,) = sqlx::query_as(
