@@ -24,7 +24,7 @@ pub async fn list_banks() -> Result<Vec<BankInfo>, AppError> {
                 data: scope.iter().filter(|(on, _)| *on).map(|(_, n)| n.to_string()).collect(),
                 authentication: t.auth.label().to_string(),
                 status: t.health.as_str().to_string(),
-                sandbox: t.sandbox,
+                environment: t.environment,
             }
         })
         .collect())

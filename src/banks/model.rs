@@ -67,5 +67,5 @@ pub struct BankInfo {
     pub data: Vec<String>,
     pub authentication: String,
     pub status: String,
-    pub sandbox: bool,
+    pub environment: Environment,
 }

@@ -1,6 +1,7 @@
 //! `/banks`: the coverage page, public, with the sandbox's test logins.
 
 use super::api::list_banks;
+use super::model::Environment;
 use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use leptos::prelude::*;
@@ -30,7 +31,10 @@ pub fn BanksPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match banks.await {
-                        Ok(list) => view! {
+                        Ok(list) => {
+                            let sandbox = list.iter().any(|b| b.environment == Environment::Sandbox);
+                            view! {
+                            {list.is_empty().then(|| view! { <p class="muted">"No banks are offered on this installation yet."</p> })}
                             <div class="table-wrap">
                                 <table data-testid="banks">
                                     <thead><tr>
@@ -40,7 +44,7 @@ pub fn BanksPage() -> impl IntoView {
                                     <tbody>
                                         {list.into_iter().map(|b| view! {
                                             <tr data-target=b.id.clone()>
-                                                <td>{b.name}{b.sandbox.then_some(" (sandbox)")}<br/><small class="muted"><code>{b.id.clone()}</code></small></td>
+                                                <td>{b.name}{(b.environment == Environment::Sandbox).then(|| view! { " " <span class="badge sandbox">"Sandbox"</span> })}<br/><small class="muted"><code>{b.id.clone()}</code></small></td>
                                                 <td>{b.country}</td>
                                                 <td>{b.currency}</td>
                                                 <td>{b.data.join(", ")}</td>
@@ -51,25 +55,33 @@ pub fn BanksPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
+                            {sandbox.then(demo_bank_guide)}
+                        }.into_any()
+                        }
                         Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>
-            <section class="card">
-                <h2>"Try it with the Demo Bank"</h2>
-                <p>"The Insight Demo Bank targets are a sandbox that ships with Insight: they behave like real banks with generated, realistic data, the same for the same login every time. Use these logins in the widget:"</p>
-                <div class="table-wrap">
-                    <table data-testid="test-logins">
-                        <thead><tr><th>"Login"</th><th>"Password"</th><th>"What happens"</th></tr></thead>
-                        <tbody>
-                            {TEST_LOGINS.iter().map(|(login, password, what)| view! {
-                                <tr><td><code>{*login}</code></td><td><code>{*password}</code></td><td>{*what}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            </section>
         </PortalPage>
+    }
+}
+
+/// The sandbox guide: the Demo Bank's documented logins (shown only where the Demo Bank is offered).
+fn demo_bank_guide() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Try it with the Demo Bank"</h2>
+            <p>"The Insight Demo Bank targets are a sandbox that ships with Insight: they behave like real banks with generated, realistic data, the same for the same login every time. Use these logins in the widget:"</p>
+            <div class="table-wrap">
+                <table data-testid="test-logins">
+                    <thead><tr><th>"Login"</th><th>"Password"</th><th>"What happens"</th></tr></thead>
+                    <tbody>
+                        {TEST_LOGINS.iter().map(|(login, password, what)| view! {
+                            <tr><td><code>{*login}</code></td><td><code>{*password}</code></td><td>{*what}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
 }

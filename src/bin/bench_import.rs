@@ -11,6 +11,7 @@
 
 use insight::account::server::organisations;
 use insight::account::server::password::PasswordHash;
+use insight::banks::model::Environment;
 use insight::banks::server::{AuthStep, BankSession, BankTransaction, Credentials, DateRange, PageCursor};
 use insight::imports::server::worker::run_pending_jobs;
 use insight::imports::server::writes::insert_transactions;
@@ -192,7 +193,7 @@ async fn import_once(
     let session = signin_sessions::get(db, &session_id).await?.expect("just created");
     signin_sessions::transition(db, &session_id, &[SigninState::BankSelected], SigninState::Verifying).await?;
     let Authorised::Done(Some(import_id)) =
-        signin_sessions::authorise(db, &session, bank.as_str(), ImportQuota::UNLIMITED).await?
+        signin_sessions::authorise(db, &session, bank.as_str(), Environment::Sandbox, ImportQuota::UNLIMITED).await?
     else {
         anyhow::bail!("the import should be queued");
     };

@@ -8,6 +8,7 @@
 
 use insight::account::server::organisations;
 use insight::account::server::password::PasswordHash;
+use insight::banks::model::Environment;
 use insight::banks::server::{AuthStep, Credentials};
 use insight::imports::model::ImportStatus;
 use insight::imports::server::reads;
@@ -83,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
     let session = signin_sessions::get(db, &session_id).await?.expect("created");
     signin_sessions::transition(db, &session_id, &[SigninState::BankSelected], SigninState::Verifying).await?;
     let Authorised::Done(Some(big)) =
-        signin_sessions::authorise(db, &session, bank.as_str(), ImportQuota::UNLIMITED).await?
+        signin_sessions::authorise(db, &session, bank.as_str(), Environment::Sandbox, ImportQuota::UNLIMITED).await?
     else {
         anyhow::bail!("the import should be queued");
     };

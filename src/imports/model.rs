@@ -3,7 +3,7 @@
 //! as exact decimal text, instants as RFC 3339), sqlx reads the stored row into it. Owners are stored exactly
 //! as the bank reports them, so their record is the banks' (re-exported here).
 
-pub use crate::banks::model::{AccountOwner, Owner, OwnerKind, TxStatus};
+pub use crate::banks::model::{AccountOwner, Environment, Owner, OwnerKind, TxStatus};
 use crate::shared::instant::as_rfc3339;
 use crate::shared::money::as_decimal;
 use crate::shared::text_enum::text_enum;
@@ -143,6 +143,9 @@ pub struct ImportSummary {
     pub transactions_count: i64,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub decision: Decision,
+    /// `sandbox` for a test bank's data (the Demo Bank), `live` for a real bank's.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub environment: Environment,
     #[serde(with = "as_rfc3339")]
     #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
     pub created_at: i64,

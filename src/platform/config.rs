@@ -23,6 +23,8 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     /// Bank targets switched off on this installation (`APP_DISABLED_TARGETS=demo-de,demo-business`).
     pub disabled_targets: Vec<String>,
+    /// Whether sandbox bank targets (the Demo Bank) exist on this instance; `APP_SANDBOX=off` removes them.
+    pub sandbox: bool,
     /// Requests one IP address may make to the widget endpoints per minute.
     pub widget_requests_per_minute: u32,
     /// New sign-in sessions one Client ID may start per minute, across all addresses.
@@ -197,6 +199,11 @@ impl Settings {
                 ),
                 workers: number("APP_WEBHOOK_WORKERS", var("APP_WEBHOOK_WORKERS"), hooks.workers)?,
                 poll_interval: hooks.poll_interval,
+            },
+            sandbox: match var("APP_SANDBOX").as_deref().map(str::trim) {
+                None | Some("on" | "true" | "1") => true,
+                Some("off" | "false" | "0") => false,
+                Some(other) => anyhow::bail!("APP_SANDBOX={other:?} must be on or off"),
             },
             disabled_targets: var("APP_DISABLED_TARGETS")
                 .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())

@@ -45,7 +45,11 @@ impl Application {
             leptos_options,
             db,
             hash_permits: Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1))),
-            catalog: Arc::new(Catalog::from_config(&disabled)),
+            catalog: Arc::new(if settings.sandbox {
+                Catalog::from_config(&disabled)
+            } else {
+                Catalog::from_config(&disabled).without_sandbox()
+            }),
             import_queued: Arc::new(tokio::sync::Notify::new()),
             limits: Arc::new(Limits::new(&settings)),
             settings: Arc::new(settings),

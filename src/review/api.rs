@@ -28,8 +28,7 @@ pub async fn get_counts() -> AppResult<Counts> {
     use crate::platform::state::AppState;
     let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
-    let (by_status, by_decision) = search::counts(&state.db, user.organisation_id).await?;
-    Ok(Counts { by_status, by_decision })
+    Ok(search::counts(&state.db, user.organisation_id).await?)
 }
 
 /// The review queue. `query` is the page's URL query string, so filters can be shared as links.

@@ -15,6 +15,8 @@ text_enum! {
         UnknownClient = "UnknownClient",
         OriginNotAllowed = "OriginNotAllowed",
         UserCancelled = "UserCancelled",
+        /// The bank is not offered to this business (e.g. a sandbox bank while its *Sandbox banks* is off).
+        TargetNotAvailable = "TargetNotAvailable",
         /// Embed options the server cannot accept (e.g. `autoImport.months` outside 1–24).
         InvalidOptions = "InvalidOptions",
         InternalError = "InternalError",
@@ -26,7 +28,7 @@ impl WidgetErrorCode {
     pub fn status(self) -> u16 {
         match self {
             Self::InvalidCredentials | Self::InvalidOneTimeCode => 422,
-            Self::AccessBlocked | Self::OriginNotAllowed => 403,
+            Self::AccessBlocked | Self::OriginNotAllowed | Self::TargetNotAvailable => 403,
             Self::AccessTemporarilyBlocked => 429,
             Self::ServiceTemporarilyUnavailable => 503,
             Self::SessionExpired | Self::UserCancelled => 409,
@@ -49,6 +51,7 @@ impl WidgetErrorCode {
                 | Self::SessionExpired
                 | Self::InternalError
                 | Self::AccessTemporarilyBlocked
+                | Self::TargetNotAvailable
         )
     }
 
@@ -73,6 +76,8 @@ impl WidgetErrorCode {
             (Self::OriginNotAllowed, Pl) => "Ta strona nie może korzystać z tego połączenia z bankiem. Poinformuj właściciela strony.",
             (Self::UserCancelled, En) => "You cancelled the bank connection.",
             (Self::UserCancelled, Pl) => "Anulowano połączenie z bankiem.",
+            (Self::TargetNotAvailable, En) => "This bank is not available here. Please choose another bank.",
+            (Self::TargetNotAvailable, Pl) => "Ten bank nie jest tu dostępny. Wybierz inny bank.",
             (Self::InvalidOptions, En) => "This bank connection is not set up correctly (invalid options). Please tell the website owner.",
             (Self::InvalidOptions, Pl) => "To połączenie z bankiem nie jest poprawnie skonfigurowane (błędne opcje). Poinformuj właściciela strony.",
             (Self::InternalError, En) => "Something went wrong on our side. Please try again.",

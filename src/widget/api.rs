@@ -88,6 +88,7 @@ pub async fn get_widget_config() -> AppResult<WidgetConfigView> {
 #[server(prefix = "/api", endpoint = "widget-settings/save")]
 pub async fn save_widget_config(
     auto_import: Option<String>,
+    sandbox_banks: Option<String>,
     months: String,
     locale: String,
     country: String,
@@ -103,6 +104,7 @@ pub async fn save_widget_config(
     let state = AppState::from_context()?;
     let new = WidgetSettings::parse_form(
         auto_import.is_some_and(|v| v == "on" || v == "true"),
+        sandbox_banks.is_some_and(|v| v == "on" || v == "true"),
         &months,
         &locale,
         &country,

@@ -197,3 +197,83 @@ async fn workers_take_jobs_round_robin_across_organisations() {
         w.abort();
     }
 }
+
+async fn set_sandbox_banks(app: &TestApp, admin: &reqwest::Client, on: bool) {
+    let mut form = vec![("auto_import", "on"), ("months", "12"), ("locale", "en"), ("country", "")];
+    form.push(("allowed_origins", "http://localhost:*"));
+    if on {
+        form.push(("sandbox_banks", "on"));
+    }
+    let r = app.post_form_with(admin, "/api/widget-settings/save", &form).await;
+    assert!(ok(&r), "{}", r.text().await.unwrap());
+}
+
+async fn widget_banks(app: &TestApp, client_id: &str) -> Vec<String> {
+    let r = app.post_form("/api/widget/context", &[("client_id", client_id), ("origin", SHOP_ORIGIN)]).await;
+    assert!(ok(&r));
+    let context: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    context["banks"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_sandbox_banks_off_a_demo_bank_sign_in_is_refused_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let (client_id, org, admin) = app.business("live-only@example.com").await;
+    assert!(insight::widget::server::config_store::get(&app.db, org).await.unwrap().sandbox_banks, "on for a new one");
+    // A session begun while the switch was on cannot finish after it is turned off.
+    let begun = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap();
+    set_sandbox_banks(&app, &admin, false).await;
+    assert!(widget_banks(&app, &client_id).await.is_empty(), "the widget offers no sandbox bank");
+    let (sessions, imports) = (app.count("signin_session").await, app.count("import").await);
+    let refused = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap_err();
+    assert_eq!(refused.code, insight::shared::WidgetErrorCode::TargetNotAvailable);
+    assert_eq!(refused.message, "This bank is not available here. Please choose another bank.");
+    // The widget's own page, preselected or chosen, in Polish too.
+    let page =
+        app.get(&format!("/embed/signin?client_id={client_id}&origin={SHOP_ORIGIN}&target=demo-pl&locale=pl")).await;
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.unwrap().contains("Ten bank nie jest tu dostępny"));
+    let _ = begun;
+    assert_eq!((app.count("signin_session").await, app.count("import").await), (sessions, imports), "nothing stored");
+    let audit: (String,) = sqlx::query_as(
+        "SELECT detail FROM audit_event WHERE organisation_id = $1 AND action = 'widget_config_changed'",
+    )
+    .bind(org)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(audit.0.contains("sandbox banks: on → off"), "{}", audit.0);
+
+    // On again: the import is made and carries its badge everywhere a reviewer or the back-end sees it.
+    set_sandbox_banks(&app, &admin, true).await;
+    assert_eq!(widget_banks(&app, &client_id).await, ["demo-pl", "demo-de", "demo-business"]);
+    let id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let (status, environment): (String, String) =
+        sqlx::query_as("SELECT status, environment FROM import WHERE import_id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), environment.as_str()), ("succeeded", "sandbox"));
+    for page in ["/applications".to_string(), format!("/applications/{id}"), "/dashboard".to_string()] {
+        let html = app_page(&app, &admin, &page).await;
+        assert!(html.contains("data-testid=\"sandbox-badge\""), "{page} shows the Sandbox badge");
+    }
+    assert!(app_page(&app, &admin, "/dashboard").await.contains("data-testid=\"sandbox-count\""));
+    let export: serde_json::Value =
+        serde_json::from_str(&app_page(&app, &admin, &format!("/applications/{id}/export.json")).await).unwrap();
+    assert_eq!(export["import"]["environment"], "sandbox");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_sandbox_off_removes_the_demo_bank_from_banks_and_the_widget() {
+    let app = spawn_app_with(|s| s.sandbox = false).await;
+    let (client_id, _, _) = app.business("no-sandbox@example.com").await;
+    let banks = app.get("/banks").await.text().await.unwrap();
+    assert!(!banks.contains("Insight Demo Bank"), "no Demo Bank on /banks");
+    assert!(widget_banks(&app, &client_id).await.is_empty());
+    let refused = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap_err();
+    assert_eq!(refused.code, insight::shared::WidgetErrorCode::InvalidOptions, "not a bank of this instance");
+    assert_eq!(app.count("signin_session").await, 0);
+}

@@ -256,9 +256,15 @@ async fn a_cancel_while_the_bank_is_answering_wins_and_no_import_is_queued() {
     // When the bank's answer arrives, nothing is authorised or queued.
     let stored = signin_sessions::get(&app.db, &session).await.unwrap().unwrap();
     assert!(matches!(
-        signin_sessions::authorise(&app.db, &stored, "demo-token", app.state.settings.limits.import_quota())
-            .await
-            .unwrap(),
+        signin_sessions::authorise(
+            &app.db,
+            &stored,
+            "demo-token",
+            insight::banks::model::Environment::Sandbox,
+            app.state.settings.limits.import_quota(),
+        )
+        .await
+        .unwrap(),
         Authorised::NoLongerOpen
     ));
     assert_eq!(app.count("import").await, 0);

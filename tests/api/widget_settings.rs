@@ -4,7 +4,14 @@ use insight::shared::{OrganisationId, Role};
 use insight::widget::model::settings::WidgetSettings;
 
 fn form<'a>(months: &'a str, origins: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![("auto_import", "on"), ("months", months), ("locale", "en"), ("country", ""), ("allowed_origins", origins)]
+    vec![
+        ("auto_import", "on"),
+        ("sandbox_banks", "on"),
+        ("months", months),
+        ("locale", "en"),
+        ("country", ""),
+        ("allowed_origins", origins),
+    ]
 }
 
 async fn settings_of(app: &TestApp, org: OrganisationId) -> WidgetSettings {

@@ -6,6 +6,7 @@ use super::clock::{system_clock, Clock};
 use super::demo::{DemoBank, DemoTarget};
 use super::types::{TargetId, TargetInfo};
 use super::Connector;
+use crate::banks::model::Environment;
 
 /// Enabled connectors in display order.
 #[derive(Clone)]
@@ -38,6 +39,12 @@ impl Catalog {
         Self { connectors }
     }
 
+    /// Drops every sandbox target (`APP_SANDBOX=off`: a live-only instance).
+    pub fn without_sandbox(mut self) -> Self {
+        self.connectors.retain(|c| c.info().environment != Environment::Sandbox);
+        self
+    }
+
     /// Drops the `disabled` targets; unknown ids are ignored.
     pub fn with_disabled(mut self, disabled: &[TargetId]) -> Self {
         self.connectors.retain(|c| !disabled.contains(&c.info().id));
@@ -51,6 +58,15 @@ impl Catalog {
     /// The bank's display name for a target id, or the id itself for a target no longer offered.
     pub fn display_name(&self, id: &str) -> String {
         self.get(id).map(|c| c.info().name.clone()).unwrap_or_else(|| id.to_string())
+    }
+
+    /// The environment of a target; one no longer offered is taken for live unless it is a Demo Bank id.
+    pub fn environment(&self, id: &str) -> Environment {
+        match self.get(id) {
+            Some(c) => c.info().environment,
+            None if id.starts_with("demo-") => Environment::Sandbox,
+            None => Environment::Live,
+        }
     }
 
     pub fn list(&self) -> Vec<TargetInfo> {
@@ -96,12 +112,13 @@ mod tests {
         assert!(c.get("demo-de").is_none());
         assert_eq!(c.countries(), ["PL"]);
         assert_eq!(Catalog::from_config(&[]).list().len(), 3);
+        assert!(catalog().without_sandbox().list().is_empty(), "the Demo Bank is a sandbox");
     }
 
     #[test]
     fn every_demo_target_is_a_sandbox_with_owners_accounts_and_transactions() {
         for info in catalog().list() {
-            assert!(info.sandbox);
+            assert_eq!(info.environment, Environment::Sandbox);
             assert!(info.scope.owners && info.scope.accounts && info.scope.transactions);
             assert!(!info.scope.cards);
             assert_eq!(info.auth.as_str(), "credentials_and_one_time_code");

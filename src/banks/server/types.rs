@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::error::BankError;
-use crate::banks::model::{AccountOwner, TxStatus};
+use crate::banks::model::{AccountOwner, Environment, TxStatus};
 use crate::shared::text_enum::text_enum;
 
 /// A target id such as `demo-pl`: 1..=64 characters of `[a-z0-9-]`, so it is safe in URLs and logs.
@@ -97,7 +97,7 @@ pub struct TargetInfo {
     pub scope: DataScope,
     pub auth: AuthKind,
     pub health: Health,
-    pub sandbox: bool,
+    pub environment: Environment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -238,16 +238,6 @@ async fn owned(state: &AppState, caller: &ApiCaller, raw_id: &str) -> Result<Own
     reads::find_in(&state.db, caller.organisation_id, id).await?.ok_or_else(Problem::not_found)
 }
 
-fn environment_of(state: &AppState, target_id: &str) -> Environment {
-    match state.catalog.get(target_id) {
-        Some(connector) if !connector.info().sandbox => Environment::Live,
-        Some(_) => Environment::Sandbox,
-        // A target since switched off: the Demo Bank's ids say what it was.
-        None if target_id.starts_with("demo") => Environment::Sandbox,
-        None => Environment::Live,
-    }
-}
-
 /// One import: summary, owners, accounts (SPEC §5 names), decisions and environment.
 #[utoipa::path(
     get, path = "/v1/imports/{id}", tag = "imports",
@@ -269,7 +259,7 @@ pub async fn get_import(
     let owners = reads::owners(&state.db, &import).await?;
     let accounts = reads::accounts(&state.db, &import).await?;
     let decisions = decide::decisions(&state.db, &import).await?;
-    let environment = environment_of(&state, &import.summary().target_id);
+    let environment = import.summary().environment;
     let summary = with_bank_names(&state, vec![import.into_summary()]).remove(0);
     Ok(Json(ImportDetail { import: summary, environment, owners, accounts, decisions }))
 }
@@ -371,7 +361,7 @@ pub async fn get_signin_session(
         .filter(|s| s.organisation_id == caller.organisation_id)
         .ok_or_else(Problem::not_found)?;
     Ok(Json(SigninSessionRecord {
-        environment: environment_of(&state, &session.target_id),
+        environment: state.catalog.environment(&session.target_id),
         session_id: session.id,
         import_id: session.import_id,
         owner_external_id: session.owner_external_id,

@@ -59,8 +59,10 @@ pub struct ApplicationsPage {
     pub banks: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub by_status: Vec<(String, i64)>,
     pub by_decision: Vec<(String, i64)>,
+    /// How many of the imports came from sandbox banks.
+    pub sandbox: i64,
 }

@@ -1,7 +1,7 @@
 //! The review queue, its counts, and filtered pages of an application's transactions. Every query is scoped
 //! by organisation (the queue) or goes through an `OwnedImport` (one application's data).
 
-use crate::imports::model::{ImportSummary, Transaction};
+use crate::imports::model::{Environment, ImportSummary, Transaction};
 use crate::imports::server::reads::{OwnedImport, SUMMARY_COLUMNS, TRANSACTION_COLUMNS};
 use crate::platform::db::query::{contains_text, Binds};
 use crate::platform::db::Db;
@@ -10,7 +10,7 @@ use crate::review::model::filter::{
     ApplicationFilter, CursorKey, DateOrder, PageCursor, TransactionCursor, TransactionFilter, TransactionSort,
 };
 use crate::review::model::labels::labels_for;
-use crate::review::model::views::{TransactionPage, TRANSACTIONS_PER_PAGE};
+use crate::review::model::views::{Counts, TransactionPage, TRANSACTIONS_PER_PAGE};
 use crate::shared::{AccountId, OrganisationId};
 
 fn day_start_ms(d: chrono::NaiveDate) -> i64 {
@@ -77,22 +77,28 @@ pub async fn search(
     })
 }
 
-/// Imports of the organisation by status and by decision.
-pub async fn counts(
-    db: &Db,
-    organisation_id: OrganisationId,
-) -> ServerResult<(Vec<(String, i64)>, Vec<(String, i64)>)> {
-    // Kept by triggers on `import` (migration 0007): a few rows, however many imports there are.
+/// Imports of the organisation by status and by decision, and how many are sandbox imports.
+pub async fn counts(db: &Db, organisation_id: OrganisationId) -> ServerResult<Counts> {
+    // Kept by triggers on `import` (migrations 0007 and 0012): a few rows, however many imports there are.
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT dimension, value, n FROM import_count WHERE organisation_id = $1 AND n > 0 ORDER BY dimension, value",
+        "SELECT dimension, value, n FROM import_count WHERE organisation_id = $1 AND n > 0
+         UNION ALL SELECT 'environment', environment, n FROM import_environment_count
+         WHERE organisation_id = $1 AND n > 0
+         ORDER BY 1, 2",
     )
     .bind(organisation_id)
     .fetch_all(&db.pool)
     .await?;
-    let (by_status, by_decision): (Vec<_>, Vec<_>) =
-        rows.into_iter().partition(|(dimension, _, _)| dimension == "status");
-    let pairs = |rows: Vec<(String, String, i64)>| rows.into_iter().map(|(_, value, n)| (value, n)).collect();
-    Ok((pairs(by_status), pairs(by_decision)))
+    let mut counts = Counts::default();
+    for (dimension, value, n) in rows {
+        match dimension.as_str() {
+            "status" => counts.by_status.push((value, n)),
+            "decision" => counts.by_decision.push((value, n)),
+            _ if value == Environment::Sandbox.as_str() => counts.sandbox = n,
+            _ => {}
+        }
+    }
+    Ok(counts)
 }
 
 /// Oldest and newest transaction dates of an import.

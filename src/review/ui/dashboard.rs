@@ -1,7 +1,7 @@
 use crate::account::api::dashboard::get_dashboard;
 use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
-use crate::components::status::{format_instant, StatusBadge};
+use crate::components::status::{format_instant, SandboxBadge, StatusBadge};
 use crate::error::AppError;
 use crate::imports::model::ImportSummary;
 use crate::review::api::{get_counts, list_latest_imports};
@@ -64,6 +64,10 @@ fn CountsPanel(counts: Resource<Result<Counts, AppError>>) -> impl IntoView {
                             <div class="counts" data-testid="decision-counts">
                                 {c.by_decision.into_iter().map(|x| cell(x, "decision")).collect_view()}
                             </div>
+                            {(c.sandbox > 0).then(|| view! {
+                                <p data-testid="sandbox-count"><span class="badge sandbox">"Sandbox"</span>" "
+                                    {format!("{} of them are test imports from sandbox banks.", c.sandbox)}</p>
+                            })}
                             <p><a href="/applications">"Open the review queue →"</a></p>
                         }
                     })
@@ -113,7 +117,7 @@ pub fn ImportTable(imports: Vec<ImportSummary>) -> impl IntoView {
                         <tr data-import-id=i.import_id.to_string()>
                             <td>{if i.owner_names.is_empty() { "—".to_string() } else { i.owner_names.clone() }}</td>
                             <td>{i.owner_external_id.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td>{i.target_name.clone()}</td>
+                            <td>{i.target_name.clone()}<SandboxBadge environment=i.environment/></td>
                             <td><StatusBadge status=i.status/></td>
                             <td>{format_instant(i.created_at)}</td>
                             <td><a href=format!("/applications/{}", i.import_id)>"Open"</a></td>

@@ -5,7 +5,7 @@ use super::analysis::AnalysisPanel;
 use crate::components::error_view::ErrorMessage;
 use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
-use crate::components::status::{format_instant, StatusBadge};
+use crate::components::status::{format_instant, SandboxBadge, StatusBadge};
 use crate::error::AppError;
 use crate::imports::model::{Account, Owner};
 use crate::review::api::{get_application, list_transactions, DecideApplication, EraseApplication};
@@ -83,7 +83,7 @@ fn Detail(
                     <dd><span data-testid="import-status"><StatusBadge status=s.status/></span>
                         {(!s.status.is_finished()).then(|| view! { " "<progress max="100" value=s.progress.to_string()></progress>" "{format!("{}% · {}", s.progress, s.step)} })}
                     </dd>
-                    <dt>"Bank"</dt><dd>{s.target_name.clone()}</dd>
+                    <dt>"Bank"</dt><dd>{s.target_name.clone()}<SandboxBadge environment=s.environment/></dd>
                     <dt>"Your reference"</dt><dd>{s.owner_external_id.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Months requested"</dt><dd>{s.months_requested}</dd>
                     <dt>"Dates covered"</dt><dd data-testid="dates-covered">{covered}</dd>

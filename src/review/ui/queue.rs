@@ -2,7 +2,7 @@
 
 use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
-use crate::components::status::{format_instant, StatusBadge};
+use crate::components::status::{format_instant, SandboxBadge, StatusBadge};
 use crate::imports::model::{Decision, ImportStatus, ImportSummary};
 use crate::review::api::search_applications;
 use crate::review::model::views::ApplicationsPage;
@@ -148,7 +148,7 @@ fn QueueTable(rows: Vec<ImportSummary>) -> impl IntoView {
                         <tr data-import-id=r.import_id.to_string()>
                             <td>{if r.owner_names.is_empty() { "—".to_string() } else { r.owner_names.clone() }}</td>
                             <td>{r.owner_external_id.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td>{r.target_name.clone()}</td>
+                            <td>{r.target_name.clone()}<SandboxBadge environment=r.environment/></td>
                             <td>
                                 <StatusBadge status=r.status/>
                                 {(!r.status.is_finished()).then(|| view! { <small class="muted">{format!(" {}%", r.progress)}</small> })}

@@ -8,6 +8,8 @@ pub struct WidgetBank {
     pub id: String,
     pub name: String,
     pub country: String,
+    /// A test bank (documented logins, made-up data).
+    pub sandbox: bool,
 }
 
 /// What the widget needs to draw its first step, after the server checked the embed options.

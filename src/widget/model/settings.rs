@@ -147,6 +147,9 @@ pub struct WidgetSettings {
     /// `None` shows banks of every country.
     pub country: Option<CountryCode>,
     pub allowed_origins: Vec<AllowedOrigin>,
+    /// Whether the widget offers sandbox banks (the Demo Bank). On for a new organisation, so its first
+    /// sign-in works at once; a business in production turns it off so nobody can fill it with test data.
+    pub sandbox_banks: bool,
 }
 
 impl Default for WidgetSettings {
@@ -157,6 +160,7 @@ impl Default for WidgetSettings {
             locale: Locale::En,
             country: None,
             allowed_origins: AllowedOrigin::defaults(),
+            sandbox_banks: true,
         }
     }
 }
@@ -173,8 +177,10 @@ pub const MAX_ALLOWED_ORIGINS: usize = 50;
 impl WidgetSettings {
     /// Parses the configuration form. Every problem is reported against its field (each bad origin line by
     /// number); `countries` are the ones the catalog offers.
+    #[allow(clippy::too_many_arguments)]
     pub fn parse_form(
         auto_import: bool,
+        sandbox_banks: bool,
         months: &str,
         locale: &str,
         country: &str,
@@ -212,7 +218,7 @@ impl WidgetSettings {
         }
         match (months, locale, country, errors.is_empty()) {
             (Some(months), Some(locale), Some(country), true) => {
-                Ok(Self { auto_import, months, locale, country, allowed_origins: origins })
+                Ok(Self { auto_import, months, locale, country, allowed_origins: origins, sandbox_banks })
             }
             _ => Err(errors),
         }
@@ -223,6 +229,9 @@ impl WidgetSettings {
         let mut changes = Vec::new();
         if self.auto_import != new.auto_import {
             changes.push(format!("auto import: {} → {}", on_off(self.auto_import), on_off(new.auto_import)));
+        }
+        if self.sandbox_banks != new.sandbox_banks {
+            changes.push(format!("sandbox banks: {} → {}", on_off(self.sandbox_banks), on_off(new.sandbox_banks)));
         }
         if self.months != new.months {
             changes.push(format!("months: {} → {}", self.months.get(), new.months.get()));
@@ -305,6 +314,7 @@ mod settings_form_tests {
     fn a_valid_form_is_parsed_and_origins_normalised_and_deduplicated() {
         let s = WidgetSettings::parse_form(
             true,
+            true,
             "3",
             "pl",
             "PL",
@@ -322,6 +332,7 @@ mod settings_form_tests {
     #[test]
     fn every_bad_field_and_origin_line_is_reported() {
         let err = WidgetSettings::parse_form(
+            true,
             true,
             "25",
             "de",

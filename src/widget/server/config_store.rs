@@ -15,12 +15,14 @@ struct StoredSettings {
     country: Option<String>,
     /// One normalised origin per line.
     allowed_origins: String,
+    sandbox_banks: i64,
 }
 
 /// The organisation's widget settings; the defaults until it saves its own.
 pub async fn get(db: &Db, organisation_id: OrganisationId) -> ServerResult<WidgetSettings> {
     let row: Option<StoredSettings> = sqlx::query_as(
-        "SELECT auto_import, months, locale, country, allowed_origins FROM widget_config WHERE organisation_id = $1",
+        "SELECT auto_import, months, locale, country, allowed_origins, sandbox_banks FROM widget_config
+         WHERE organisation_id = $1",
     )
     .bind(organisation_id)
     .fetch_optional(&db.pool)
@@ -29,6 +31,7 @@ pub async fn get(db: &Db, organisation_id: OrganisationId) -> ServerResult<Widge
     let corrupt = |e: String| ServerError::Other(anyhow::anyhow!("stored widget config invalid: {e}"));
     Ok(WidgetSettings {
         auto_import: row.auto_import != 0,
+        sandbox_banks: row.sandbox_banks != 0,
         months: Months::new(row.months).map_err(corrupt)?,
         locale: Locale::parse(&row.locale).map_err(corrupt)?,
         country: row.country.map(|c| CountryCode::parse(&c)).transpose().map_err(corrupt)?,
@@ -44,11 +47,12 @@ pub async fn get(db: &Db, organisation_id: OrganisationId) -> ServerResult<Widge
 pub async fn save(db: &Db, organisation_id: OrganisationId, settings: &WidgetSettings) -> ServerResult<()> {
     let origins: Vec<&str> = settings.allowed_origins.iter().map(AllowedOrigin::as_str).collect();
     sqlx::query(
-        "INSERT INTO widget_config (organisation_id, auto_import, months, locale, country, allowed_origins, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO widget_config (organisation_id, auto_import, months, locale, country, allowed_origins, updated_at,
+            sandbox_banks)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (organisation_id) DO UPDATE SET auto_import = excluded.auto_import, months = excluded.months,
             locale = excluded.locale, country = excluded.country, allowed_origins = excluded.allowed_origins,
-            updated_at = excluded.updated_at",
+            updated_at = excluded.updated_at, sandbox_banks = excluded.sandbox_banks",
     )
     .bind(organisation_id)
     .bind(i64::from(settings.auto_import))
@@ -57,6 +61,7 @@ pub async fn save(db: &Db, organisation_id: OrganisationId, settings: &WidgetSet
     .bind(settings.country.as_ref().map(|c| c.as_str().to_string()))
     .bind(origins.join("\n"))
     .bind(now_ms())
+    .bind(i64::from(settings.sandbox_banks))
     .execute(&db.pool)
     .await?;
     Ok(())

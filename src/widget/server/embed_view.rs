@@ -107,6 +107,7 @@ pub fn bank_step(
     message: Option<String>,
 ) -> impl IntoView {
     let empty = banks.is_empty();
+    let any_sandbox = banks.iter().any(|b| b.sandbox);
     let start_action = "/embed/signin/start";
     view! {
         <form method="get" action="/embed/signin" class="bank-search" role="search">
@@ -123,13 +124,14 @@ pub fn bank_step(
                 {banks.into_iter().map(|b| { let key = b.name.to_lowercase(); view! {
                     <li data-name=key>
                         <button type="submit" class="bank" name="bank" value=b.id>{b.name}</button>
+                        {b.sandbox.then(|| view! { <span class="badge sandbox">"Sandbox"</span> })}
                         <span class="bank-country" aria-hidden="true">{b.country}</span>
                     </li>
                 }}).collect_view()}
             </ul>
         </form>
         <p class="muted" id="no-banks" hidden=!empty>{t.no_banks}</p>
-        <p class="hint">{t.sandbox_hint}</p>
+        {any_sandbox.then(|| view! { <p class="hint">{t.sandbox_hint}</p> })}
         <form method="post" action="/embed/signin/cancel" class="widget-actions">
             {hidden_options(options)}
             <button type="submit" class="secondary">{t.cancel}</button>

@@ -6,6 +6,7 @@ use super::sessions::{
 };
 use super::{config_store, signature};
 use crate::account::server::organisations::{self, OrganisationRow};
+use crate::banks::model::Environment;
 use crate::banks::server::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
 use crate::imports::model::ImportProgress;
 use crate::imports::server::{queue, reads};
@@ -108,6 +109,7 @@ pub async fn resolve_embed(
         target: present(&req.target).map(str::to_string),
     };
     if let Some(target) = &embed.target {
+        refuse_switched_off_sandbox(state, &embed, target)?;
         if !banks(state, &embed).iter().any(|b| b.id.as_str() == target) {
             return Err(invalid(locale, "the target option is not one of the available banks"));
         }
@@ -121,13 +123,26 @@ fn invalid(locale: Locale, detail: &'static str) -> WidgetError {
     WidgetError::new(WidgetErrorCode::InvalidOptions, locale).with_detail(detail)
 }
 
+/// The banks this widget offers: the catalog's, in the chosen country, sandbox ones only while the
+/// organisation's *Sandbox banks* switch is on.
 fn banks(state: &AppState, embed: &Embed) -> Vec<TargetInfo> {
     state
         .catalog
         .list()
         .into_iter()
         .filter(|t| embed.country.as_ref().is_none_or(|c| t.country == c.as_str()))
+        .filter(|t| embed.settings.sandbox_banks || t.environment != Environment::Sandbox)
         .collect()
+}
+
+/// A sandbox target asked for while the organisation has sandbox banks switched off: `TargetNotAvailable`.
+fn refuse_switched_off_sandbox(state: &AppState, embed: &Embed, target: &str) -> Result<(), WidgetError> {
+    let sandbox = state.catalog.get(target).is_some_and(|c| c.info().environment == Environment::Sandbox);
+    if sandbox && !embed.settings.sandbox_banks {
+        return Err(WidgetError::new(WidgetErrorCode::TargetNotAvailable, embed.locale)
+            .with_detail("sandbox banks are switched off for this organisation (Sandbox banks on /widget)"));
+    }
+    Ok(())
 }
 
 pub fn context(state: &AppState, embed: &Embed) -> WidgetContext {
@@ -137,7 +152,12 @@ pub fn context(state: &AppState, embed: &Embed) -> WidgetContext {
         months: embed.months.get(),
         banks: banks(state, embed)
             .into_iter()
-            .map(|t| WidgetBank { id: t.id.as_str().to_string(), name: t.name, country: t.country })
+            .map(|t| WidgetBank {
+                sandbox: t.environment == Environment::Sandbox,
+                id: t.id.as_str().to_string(),
+                name: t.name,
+                country: t.country,
+            })
             .collect(),
         preselected: embed.target.clone(),
     }
@@ -156,6 +176,7 @@ pub fn new_session_id() -> String {
 }
 
 pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String, WidgetError> {
+    refuse_switched_off_sandbox(state, embed, bank)?;
     if !banks(state, embed).iter().any(|b| b.id.as_str() == bank) {
         return Err(invalid(embed.locale, "the chosen bank is not available"));
     }
@@ -324,8 +345,10 @@ async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthSt
         }
         AuthStep::Authorised(bank_session) => {
             let quota = state.settings.limits.import_quota();
-            let authorised =
-                signin_sessions::authorise(&state.db, session, bank_session.as_str(), quota).await.map_err(&failed)?;
+            let environment = state.catalog.environment(&session.target_id);
+            let authorised = signin_sessions::authorise(&state.db, session, bank_session.as_str(), environment, quota)
+                .await
+                .map_err(&failed)?;
             let import_id = match authorised {
                 Authorised::Done(import_id) => import_id,
                 // Cancelled (or expired) while the bank was answering: nothing is queued.

@@ -1,7 +1,7 @@
 //! Sign-in sessions of the widget, stored in the database so any instance can serve any step.
 //! They never hold a bank password or one-time code; the pending challenge token is the bank's opaque handle.
 
-use crate::imports::model::ImportStatus;
+use crate::imports::model::{Environment, ImportStatus};
 use crate::imports::server::queue;
 use crate::platform::config::ImportQuota;
 use crate::platform::db::{Backend, Db};
@@ -229,6 +229,7 @@ pub async fn authorise(
     db: &Db,
     session: &SigninSession,
     bank_session: &str,
+    environment: Environment,
     quota: ImportQuota,
 ) -> ServerResult<Authorised> {
     let now = now_ms();
@@ -263,8 +264,8 @@ pub async fn authorise(
     let import_id = if session.auto_import.0 {
         let (id,): (ImportId,) = sqlx::query_as(
             "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
-                status, progress, step, attempts, bank_session, run_after, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $8, 0, $8, 0, $6, $7, $7, $7) RETURNING import_id",
+                status, progress, step, attempts, bank_session, run_after, created_at, updated_at, environment)
+             VALUES ($1, $2, $3, $4, $5, $8, 0, $8, 0, $6, $7, $7, $7, $9) RETURNING import_id",
         )
         .bind(session.organisation_id)
         .bind(&session.id)
@@ -274,6 +275,7 @@ pub async fn authorise(
         .bind(bank_session)
         .bind(now)
         .bind(ImportStatus::Queued.as_str())
+        .bind(environment.as_str())
         .fetch_one(&mut *tx)
         .await?;
         Some(id)

@@ -61,6 +61,7 @@ fn WidgetForm(c: WidgetConfigView, save: ServerAction<SaveWidgetConfig>) -> impl
             locale: Locale::parse(&locale.get()).unwrap_or_default(),
             country: CountryCode::parse(&country.get()).ok(),
             allowed_origins: saved_origins.clone(),
+            sandbox_banks: s.sandbox_banks,
         }
     };
     let snippet = {
@@ -108,6 +109,11 @@ fn WidgetForm(c: WidgetConfigView, save: ServerAction<SaveWidgetConfig>) -> impl
                             <label for="auto_import">"Auto import"</label>
                         </div>
                         <p class="hint">"On: the import starts by itself when the applicant has authorised. Off: the sign-in is recorded without an import."</p>
+                        <div class="check">
+                            <input id="sandbox_banks" type="checkbox" name="sandbox_banks" value="on" checked=s.sandbox_banks/>
+                            <label for="sandbox_banks">"Sandbox banks"</label>
+                        </div>
+                        <p class="hint">"On: the widget also offers test banks (the Demo Bank) with the logins from the Banks page; their imports carry a Sandbox badge. Turn it off in production, so nobody can fill your queue with test data."</p>
                         <div class="field">
                             <label for="months">"Months of history"</label>
                             <select id="months" name="months" on:change=move |ev| months.set(event_target_value(&ev))>{month_options}</select>

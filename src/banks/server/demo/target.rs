@@ -2,6 +2,7 @@
 
 use super::super::types::{AuthKind, DataScope, Health, TargetId, TargetInfo};
 use super::locale::{self, Locale};
+use crate::banks::model::Environment;
 use crate::shared::text_enum::text_enum;
 
 text_enum! {
@@ -60,7 +61,7 @@ impl DemoTarget {
             scope: DataScope { owners: true, accounts: true, transactions: true, cards: false },
             auth: AuthKind::CredentialsAndOneTimeCode,
             health: Health::Up,
-            sandbox: true,
+            environment: Environment::Sandbox,
         }
     }
 }
