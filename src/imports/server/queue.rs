@@ -57,8 +57,9 @@ pub async fn claim_next(
     }
     tx.commit().await?;
     let lock = match db.backend {
-        // Several instances may poll at once; each skips rows another is claiming.
-        Backend::Postgres => "FOR UPDATE OF i SKIP LOCKED",
+        // Several workers may poll at once; each skips jobs another is claiming, and organisations another is
+        // taking a turn from (their row is locked until that claim commits), so a turn is not given twice.
+        Backend::Postgres => "FOR UPDATE OF i, o SKIP LOCKED",
         // SQLite runs one write statement at a time, which is already exclusive.
         Backend::Sqlite => "",
     };
