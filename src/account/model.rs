@@ -99,6 +99,21 @@ impl AuditAction {
     }
 }
 
+/// The result of recomputing an organisation's audit hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChainStatus {
+    Verified {
+        entries: i64,
+    },
+    /// The first entry that does not follow from the ones before it (changed, inserted or unchained), or —
+    /// without a time and action — the last entry the chain's head remembers, when newer entries were removed.
+    Broken {
+        audit_event_id: i64,
+        created_at: Option<i64>,
+        action: Option<AuditAction>,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEntry {

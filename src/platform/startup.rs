@@ -39,6 +39,7 @@ impl Application {
             );
         }
         let (db, store) = Db::connect(&settings.database_url).await?;
+        crate::account::server::audit::chain_entries_from_before(&db).await?;
         let disabled: Vec<TargetId> =
             settings.disabled_targets.iter().filter_map(|t| TargetId::parse(t).ok()).collect();
         let state = AppState {

@@ -121,6 +121,6 @@ pub async fn save_widget_config(
         old.describe_changes(&new),
         request::client_ip().await,
     );
-    audit::record(&state.db.pool, &event).await?;
+    audit::record_alone(&state.db, &event).await?;
     Ok(new)
 }

@@ -150,6 +150,7 @@ pub fn table(w: &World) -> Vec<Case> {
             vec![("import_id", id)],
         ),
         plain("/api/audit", Access::Role, vec![("page", s(0))], vec![("page", s("x"))]),
+        f("/api/audit/verify", Access::Role, None, vec![]),
         f("/api/team/members", Access::Role, None, vec![]),
         f("/api/team/invites", Access::Role, None, vec![]),
         plain("/api/team/invite/revoke", Access::Role, vec![("invite_id", s(999_999))], vec![("invite_id", s("x"))]),

@@ -277,3 +277,90 @@ async fn app_sandbox_off_removes_the_demo_bank_from_banks_and_the_widget() {
     assert_eq!(refused.code, insight::shared::WidgetErrorCode::InvalidOptions, "not a bank of this instance");
     assert_eq!(app.count("signin_session").await, 0);
 }
+
+fn audit_verify_cli(app: &TestApp) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_insight"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &app.state.settings.database_url)
+        .output()
+        .expect("the insight binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_trail_is_a_hash_chain_that_shows_an_edited_or_removed_entry() {
+    let app = spawn_app().await;
+    let (_, org, admin) = app.business("chain@example.com").await;
+    // Entries written at once from many requests still form one chain.
+    let emails: Vec<String> = (0..12).map(|i| format!("colleague-{i}@example.com")).collect();
+    let invites = emails.iter().map(|e| invite(&app, &admin, e, "viewer"));
+    futures::future::join_all(invites).await;
+    let bad =
+        app.post_form("/api/auth/login", &[("email", "chain@example.com"), ("password", "wrong password!")]).await;
+    assert_eq!(bad.status(), 401);
+    let entries = app.count("audit_event").await;
+    assert!(entries >= 13, "{entries}");
+    let page = app_page(&app, &admin, "/settings/audit").await;
+    assert!(page.contains("Chain verified"), "{page}");
+    let (code, out) = audit_verify_cli(&app);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("organisation {org} (")) && out.contains("verified"), "{out}");
+
+    // Someone with database access rewrites one entry's detail.
+    let (edited, original): (i64, String) = sqlx::query_as(
+        "SELECT audit_event_id, detail FROM audit_event WHERE organisation_id = $1 ORDER BY audit_event_id LIMIT 1 OFFSET 3",
+    )
+            .bind(org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    sqlx::query("UPDATE audit_event SET detail = 'nothing happened' WHERE audit_event_id = $1")
+        .bind(edited)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let page = app_page(&app, &admin, "/settings/audit").await;
+    assert!(page.contains(&format!("Chain broken at entry #{edited} (")), "{page}");
+    let (code, out) = audit_verify_cli(&app);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("BROKEN at audit entry {edited}")), "{out}");
+
+    // Put back exactly, the chain verifies again; removing the newest entry breaks it at the end.
+    sqlx::query("UPDATE audit_event SET detail = $1 WHERE audit_event_id = $2")
+        .bind(&original)
+        .bind(edited)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(audit_verify_cli(&app).0, 0, "restored");
+    sqlx::query("DELETE FROM audit_event WHERE audit_event_id = (SELECT MAX(audit_event_id) FROM audit_event)")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let page = app_page(&app, &admin, "/settings/audit").await;
+    assert!(page.contains("Chain broken at the entries after"), "{page}");
+    assert_eq!(audit_verify_cli(&app).0, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_from_before_the_chain_are_chained_once_and_later_unchained_rows_show_as_broken() {
+    use insight::account::model::ChainStatus;
+    use insight::account::server::audit;
+    let app = spawn_app().await;
+    let (_, org, _) = app.business("old-trail@example.com").await;
+    // As migration 0013 found them: rows without hashes and no chain head.
+    sqlx::query("DELETE FROM audit_chain_head").execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE audit_event SET hash = NULL, prev_hash = NULL").execute(&app.db.pool).await.unwrap();
+    let old = "INSERT INTO audit_event (organisation_id, action, detail, created_at) VALUES ($1, 'login', 'before', 1)";
+    for _ in 0..3 {
+        sqlx::query(old).bind(org).execute(&app.db.pool).await.unwrap();
+    }
+    assert!(matches!(audit::verify(&app.db, org).await.unwrap(), ChainStatus::Broken { .. }));
+    audit::chain_entries_from_before(&app.db).await.unwrap();
+    let entries = app.count("audit_event").await;
+    assert_eq!(audit::verify(&app.db, org).await.unwrap(), ChainStatus::Verified { entries });
+    // Once chained, a row slipped in without a hash is not sealed by a restart: it is reported.
+    sqlx::query(old).bind(org).execute(&app.db.pool).await.unwrap();
+    audit::chain_entries_from_before(&app.db).await.unwrap();
+    assert!(matches!(audit::verify(&app.db, org).await.unwrap(), ChainStatus::Broken { created_at: Some(1), .. }));
+}

@@ -78,7 +78,7 @@ pub async fn log_in(email: String, password: Secret) -> AppResult<()> {
     if let Some(user) = users::find_current(&state.db, user_id).await? {
         let ip = facts.map(|f| f.client_ip.to_string());
         let event = audit::NewAuditEvent::by(&user, AuditAction::LogIn, None, "logged in".into(), ip);
-        audit::record(&state.db.pool, &event).await?;
+        audit::record_alone(&state.db, &event).await?;
     }
     leptos_axum::redirect("/dashboard");
     Ok(())

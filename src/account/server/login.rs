@@ -80,10 +80,10 @@ async fn audit_failure(
         detail,
         ip: ip.clone(),
     };
-    audit::record(&state.db.pool, &event(AuditAction::LogInFailed, "wrong password".into())).await?;
+    audit::record_alone(&state.db, &event(AuditAction::LogInFailed, "wrong password".into())).await?;
     if let Some(wait) = lock {
         let detail = format!("log-in refused for {} s after repeated failures", retry_after_secs(wait));
-        audit::record(&state.db.pool, &event(AuditAction::LogInLocked, detail)).await?;
+        audit::record_alone(&state.db, &event(AuditAction::LogInLocked, detail)).await?;
     }
     Ok(())
 }

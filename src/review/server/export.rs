@@ -106,7 +106,7 @@ async fn record_export(db: &Db, user: &CurrentUser, import_id: ImportId, format:
         format!("exported as {}", if format == Format::Json { "JSON" } else { "CSV" }),
         ip,
     );
-    if let Err(e) = audit::record(&db.pool, &event).await {
+    if let Err(e) = audit::record_alone(db, &event).await {
         tracing::error!(error.cause_chain = ?anyhow::Error::from(e), "could not audit an export");
     }
 }
