@@ -27,6 +27,9 @@ pub struct OrganisationSettings {
     pub client_id: String,
     /// Shown to admins only.
     pub signing_secret: Option<String>,
+    /// Days imported bank data is kept before the retention job erases it.
+    pub retention_days: i64,
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +76,8 @@ text_enum! {
         WebhookAdded = "webhook_added",
         WebhookRemoved = "webhook_removed",
         InviteRevoked = "invite_revoked",
+        RetentionChanged = "retention_changed",
+        RetentionErased = "retention_erased",
     }
 }
 
@@ -95,6 +100,8 @@ impl AuditAction {
             Self::WebhookAdded => "Webhook endpoint added",
             Self::WebhookRemoved => "Webhook endpoint removed",
             Self::InviteRevoked => "Invitation revoked",
+            Self::RetentionChanged => "Retention period changed",
+            Self::RetentionErased => "Data erased (retention)",
         }
     }
 }

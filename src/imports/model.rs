@@ -155,10 +155,21 @@ pub struct ImportSummary {
     #[serde(with = "as_rfc3339::option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub finished_at: Option<i64>,
-    /// When the imported data was erased on request, if it was.
+    /// When the imported data was erased, if it was, and why.
     #[serde(with = "as_rfc3339::option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub erased_at: Option<i64>,
+    pub erased_reason: Option<ErasureReason>,
+}
+
+text_enum! {
+    /// Why an import's data was erased.
+    pub enum ErasureReason {
+        /// Someone asked (the portal's **Erase imported data**, or `DELETE /v1/imports/{id}`).
+        Request = "request",
+        /// It was older than the organisation's retention period.
+        Retention = "retention",
+    }
 }
 
 /// Where a running import stands, for the widget's success screen.

@@ -25,6 +25,10 @@ pub struct Settings {
     pub disabled_targets: Vec<String>,
     /// Whether sandbox bank targets (the Demo Bank) exist on this instance; `APP_SANDBOX=off` removes them.
     pub sandbox: bool,
+    /// How often the retention job runs (once per period across all instances).
+    pub retention_interval: Duration,
+    /// Whether this process runs the retention job by itself (tests drive it).
+    pub retention_in_background: bool,
     /// Requests one IP address may make to the widget endpoints per minute.
     pub widget_requests_per_minute: u32,
     /// New sign-in sessions one Client ID may start per minute, across all addresses.
@@ -200,6 +204,12 @@ impl Settings {
                 workers: number("APP_WEBHOOK_WORKERS", var("APP_WEBHOOK_WORKERS"), hooks.workers)?,
                 poll_interval: hooks.poll_interval,
             },
+            retention_interval: Duration::from_secs(number(
+                "APP_RETENTION_INTERVAL_SECS",
+                var("APP_RETENTION_INTERVAL_SECS"),
+                3600u64,
+            )?),
+            retention_in_background: true,
             sandbox: match var("APP_SANDBOX").as_deref().map(str::trim) {
                 None | Some("on" | "true" | "1") => true,
                 Some("off" | "false" | "0") => false,

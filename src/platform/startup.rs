@@ -1,7 +1,8 @@
 //! Builds the application: database, session layer, router, and serves it until a shutdown signal.
 
 use super::config::Settings;
-use super::db::{Db, SessionStoreAny};
+use super::db::{maintenance, Db, SessionStoreAny};
+use super::error::ServerResult;
 use super::http::rate_limit::{self, Limits};
 use super::http::{assets, csrf, headers, input, request, statuses};
 use super::state::AppState;
@@ -77,6 +78,8 @@ impl Application {
                 limits.sweep();
             }
         });
+        let maintenance =
+            self.state.settings.retention_in_background.then(|| tokio::spawn(run_maintenance(self.state.clone())));
         let mut workers = worker::spawn_workers(&self.state);
         workers.extend(crate::webhooks::server::delivery::spawn_workers(&self.state));
         tracing::info!("Insight is listening on http://{}", self.local_addr());
@@ -89,12 +92,56 @@ impl Application {
         .await;
         deletion.abort();
         sweeper.abort();
+        if let Some(m) = maintenance {
+            m.abort();
+        }
         let lease = self.state.settings.import.lease;
         if tokio::time::timeout(lease, futures::future::join_all(workers)).await.is_err() {
             // A job cut short here is resumed by the next worker once its lease expires; nothing is lost.
             tracing::warn!("an import worker did not stop in time");
         }
         Ok(())
+    }
+}
+
+/// What one run of the periodic maintenance did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaintenanceRun {
+    pub imports_erased: i64,
+    pub signin_sessions_deleted: u64,
+}
+
+const RETENTION_JOB: &str = "retention";
+
+/// Runs retention (imports past their organisation's period, sign-in sessions a day after they ended) if its
+/// period is up and no other instance is running it; `None` when it was not this instance's turn.
+pub async fn run_maintenance_if_due(state: &AppState, now: i64) -> ServerResult<Option<MaintenanceRun>> {
+    let interval = state.settings.retention_interval.as_millis() as i64;
+    // Long enough for a big first run; if this instance dies, another takes over after it.
+    let lease = 3_600_000;
+    if !maintenance::claim_run(&state.db, RETENTION_JOB, now, interval, lease).await? {
+        return Ok(None);
+    }
+    let ran = async {
+        let imports_erased = crate::review::server::retention::erase_expired(&state.db, now).await?;
+        let signin_sessions_deleted = crate::widget::server::sessions::delete_ended(&state.db, now).await?;
+        ServerResult::Ok(MaintenanceRun { imports_erased, signin_sessions_deleted })
+    }
+    .await;
+    maintenance::release(&state.db, RETENTION_JOB).await?;
+    let ran = ran?;
+    tracing::info!(ran.imports_erased, ran.signin_sessions_deleted, "retention run");
+    Ok(Some(ran))
+}
+
+async fn run_maintenance(state: AppState) {
+    // Checks every minute whether the period is up; the database decides which instance runs.
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        if let Err(e) = run_maintenance_if_due(&state, crate::platform::now_ms()).await {
+            tracing::error!(error.cause_chain = ?anyhow::Error::from(e), "retention run failed");
+        }
     }
 }
 

@@ -61,6 +61,25 @@ macro_rules! text_enum {
             }
         }
 
+        // Read straight from a text column, so an optional column reads as `Option<Self>`.
+        #[cfg(feature = "ssr")]
+        impl ::sqlx::Type<::sqlx::Any> for $name {
+            fn type_info() -> ::sqlx::any::AnyTypeInfo {
+                <String as ::sqlx::Type<::sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &::sqlx::any::AnyTypeInfo) -> bool {
+                <String as ::sqlx::Type<::sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'r> ::sqlx::Decode<'r, ::sqlx::Any> for $name {
+            fn decode(value: ::sqlx::any::AnyValueRef<'r>) -> Result<Self, ::sqlx::error::BoxDynError> {
+                let raw = <String as ::sqlx::Decode<'r, ::sqlx::Any>>::decode(value)?;
+                Self::parse(&raw).map_err(Into::into)
+            }
+        }
+
         // In the API document: a string with exactly these values.
         #[cfg(feature = "ssr")]
         impl ::utoipa::PartialSchema for $name {

@@ -151,6 +151,12 @@ pub fn table(w: &World) -> Vec<Case> {
         ),
         plain("/api/audit", Access::Role, vec![("page", s(0))], vec![("page", s("x"))]),
         f("/api/audit/verify", Access::Role, None, vec![]),
+        plain(
+            "/api/settings/retention",
+            Access::Role,
+            vec![("retention_days", s(365))],
+            vec![("retention_days", s(0))],
+        ),
         f("/api/team/members", Access::Role, None, vec![]),
         f("/api/team/invites", Access::Role, None, vec![]),
         plain("/api/team/invite/revoke", Access::Role, vec![("invite_id", s(999_999))], vec![("invite_id", s("x"))]),

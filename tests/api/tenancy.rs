@@ -364,3 +364,124 @@ async fn entries_from_before_the_chain_are_chained_once_and_later_unchained_rows
     audit::chain_entries_from_before(&app.db).await.unwrap();
     assert!(matches!(audit::verify(&app.db, org).await.unwrap(), ChainStatus::Broken { created_at: Some(1), .. }));
 }
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+async fn data_rows(app: &TestApp, import_id: insight::shared::ImportId) -> (i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM import_owner WHERE import_id = $1),
+                (SELECT COUNT(*) FROM import_account WHERE import_id = $1),
+                (SELECT COUNT(*) FROM import_transaction t JOIN import_account a
+                    ON a.import_account_id = t.import_account_id WHERE a.import_id = $1)",
+    )
+    .bind(import_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_erases_exactly_the_old_imports_once_and_keeps_decisions_and_audit() {
+    let app = spawn_app().await;
+    let (client_id, org, admin) = app.business("retention@example.com").await;
+    let (other_client, other_org, _) = app.business("retention-other@example.com").await;
+    // The period is an admin's setting, validated and audited.
+    let bad = app.post_form_with(&admin, "/api/settings/retention", &[("retention_days", "0")]).await;
+    assert!(app_error(bad).await.field("retention_days").is_some());
+    assert!(ok(&app.post_form_with(&admin, "/api/settings/retention", &[("retention_days", "30")]).await));
+    assert!(app_page(&app, &admin, "/settings").await.contains("Retention (days)"));
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap());
+    }
+    let other = app.widget_sign_in(&WidgetRun::new(&other_client, "test")).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    assert!(ok(&app
+        .post_form_with(
+            &admin,
+            "/api/applications/decide",
+            &[("import_id", &ids[0].to_string()), ("decision", "approve"), ("note", "fine")],
+        )
+        .await));
+    // Two imports are older than 30 days, one is not; the other organisation keeps the default 180 days.
+    let now = chrono::Utc::now().timestamp_millis();
+    for (id, age_days) in [(ids[0], 31), (ids[1], 45), (ids[2], 29), (other, 60)] {
+        sqlx::query("UPDATE import SET created_at = $1 WHERE import_id = $2")
+            .bind(now - age_days * DAY_MS)
+            .bind(id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let kept_before = data_rows(&app, ids[2]).await;
+    assert!(kept_before.2 > 0);
+
+    // Two instances run the job at the same moment: one of them does it.
+    let (a, b) = tokio::join!(
+        insight::platform::startup::run_maintenance_if_due(&app.state, now),
+        insight::platform::startup::run_maintenance_if_due(&app.state, now),
+    );
+    let runs: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(runs.len(), 1, "one instance ran it");
+    assert_eq!(runs[0].imports_erased, 2);
+    for id in [ids[0], ids[1]] {
+        assert_eq!(data_rows(&app, id).await, (0, 0, 0), "import {id} erased");
+        let (reason, names, count): (Option<String>, String, i64) =
+            sqlx::query_as("SELECT erased_reason, owner_names, transactions_count FROM import WHERE import_id = $1")
+                .bind(id)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!((reason.as_deref(), names.as_str()), (Some("retention"), ""));
+        assert!(count > 0, "the summary row keeps its counts");
+    }
+    assert_eq!(data_rows(&app, ids[2]).await, kept_before, "younger than the period");
+    assert!(data_rows(&app, other).await.2 > 0, "another organisation's period is its own");
+    let (decisions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM decision WHERE import_id = $1")
+        .bind(ids[0])
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(decisions, 1, "decisions stay");
+    let entries: Vec<(String,)> =
+        sqlx::query_as("SELECT detail FROM audit_event WHERE organisation_id = $1 AND action = 'retention_erased'")
+            .bind(org)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(entries.len(), 1, "one audit entry per run");
+    assert!(entries[0].0.starts_with("2 imports older than 30 days"), "{}", entries[0].0);
+    let detail = app_page(&app, &admin, &format!("/applications/{}", ids[1])).await;
+    assert!(detail.contains("erased (retention"), "the page says why");
+    assert!(app_page(&app, &admin, "/settings/audit").await.contains("Chain verified"));
+
+    // Not due again within the period; a period later it runs, and finds nothing new to erase.
+    assert!(insight::platform::startup::run_maintenance_if_due(&app.state, now + 1000).await.unwrap().is_none());
+    let later = now + app.state.settings.retention_interval.as_millis() as i64;
+    let again = insight::platform::startup::run_maintenance_if_due(&app.state, later).await.unwrap().unwrap();
+    assert_eq!(again.imports_erased, 0);
+    let _ = other_org;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_sessions_are_deleted_a_day_after_they_end() {
+    let app = spawn_app_with(|s| s.retention_interval = std::time::Duration::from_secs(60)).await;
+    let (client_id, _, _) = app.business("sessions-purge@example.com").await;
+    app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap();
+    let abandoned = app.widget_start(&WidgetRun::new(&client_id, "test")).await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let run = insight::platform::startup::run_maintenance_if_due(&app.state, now + 23 * 3600 * 1000).await.unwrap();
+    assert_eq!(run.unwrap().signin_sessions_deleted, 0, "less than a day after they ended");
+    // A day after the finished one ended, it goes; the abandoned one lives until a day after its idle expiry.
+    let day_later = now + DAY_MS + 5 * 60_000;
+    let run = insight::platform::startup::run_maintenance_if_due(&app.state, day_later).await.unwrap().unwrap();
+    assert_eq!(run.signin_sessions_deleted, 1);
+    let (left,): (String,) =
+        sqlx::query_as("SELECT signin_session_id FROM signin_session").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(left, abandoned);
+    let much_later = now + DAY_MS + 20 * 60_000;
+    let run = insight::platform::startup::run_maintenance_if_due(&app.state, much_later).await.unwrap().unwrap();
+    assert_eq!(run.signin_sessions_deleted, 1);
+    assert_eq!(app.count("signin_session").await, 0);
+    assert_eq!(app.count("import").await, 1, "the import outlives its session");
+}

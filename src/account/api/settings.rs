@@ -14,8 +14,32 @@ pub async fn get_settings() -> AppResult<OrganisationSettings> {
         None
     };
     Ok(OrganisationSettings {
+        retention_days: organisations::retention_days(&state.db, user.organisation_id).await?,
+        can_edit: user.role.can_manage_team(),
         organisation_name: user.organisation_name,
         client_id: user.client_id.to_string(),
         signing_secret,
     })
+}
+
+/// The organisation's retention period in days (1–3650). Admins only.
+#[server(prefix = "/api", endpoint = "settings/retention")]
+pub async fn save_retention(retention_days: String) -> AppResult<i64> {
+    use crate::account::server::{current_user, organisations};
+    use crate::error::AppError;
+    use crate::platform::{http::request, state::AppState};
+    use crate::shared::Role;
+    let admin = current_user::require_role(Role::can_manage_team).await?;
+    let days = parse_retention_days(&retention_days).map_err(|m| AppError::invalid("retention_days", m))?;
+    let state = AppState::from_context()?;
+    organisations::set_retention_days(&state.db, &admin, days, request::client_ip().await).await?;
+    Ok(days)
+}
+
+/// A retention period typed in the settings form, with the message a person sees when it is not one.
+pub fn parse_retention_days(raw: &str) -> Result<i64, String> {
+    match raw.trim().parse::<i64>() {
+        Ok(days) if (1..=3650).contains(&days) => Ok(days),
+        _ => Err("Enter a whole number of days from 1 to 3650.".into()),
+    }
 }

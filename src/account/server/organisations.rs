@@ -86,3 +86,42 @@ pub async fn signing_secret(db: &Db, organisation_id: OrganisationId) -> ServerR
         .await?;
     Ok(secret)
 }
+
+pub async fn retention_days(db: &Db, organisation_id: OrganisationId) -> ServerResult<i64> {
+    let (days,): (i64,) = sqlx::query_as("SELECT retention_days FROM organisation WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(days)
+}
+
+/// Sets the retention period and records the change in the same transaction.
+pub async fn set_retention_days(
+    db: &Db,
+    admin: &super::users::CurrentUser,
+    days: i64,
+    ip: Option<String>,
+) -> ServerResult<()> {
+    use super::audit::{self, NewAuditEvent};
+    use crate::account::model::AuditAction;
+    let mut tx = db.pool.begin().await?;
+    let (old,): (i64,) = sqlx::query_as("SELECT retention_days FROM organisation WHERE organisation_id = $1")
+        .bind(admin.organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE organisation SET retention_days = $1 WHERE organisation_id = $2")
+        .bind(days)
+        .bind(admin.organisation_id)
+        .execute(&mut *tx)
+        .await?;
+    let event = NewAuditEvent::by(
+        admin,
+        AuditAction::RetentionChanged,
+        Some("retention".into()),
+        format!("retention: {old} → {days} days"),
+        ip,
+    );
+    audit::record(&mut tx, &event).await?;
+    tx.commit().await?;
+    Ok(())
+}

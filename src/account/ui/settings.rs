@@ -1,14 +1,18 @@
 //! `/settings`: organisation details and the signing secret for checking `sessionIdSignature`.
 
-use crate::account::api::settings::get_settings;
+use crate::account::api::settings::{get_settings, SaveRetention};
 use crate::components::error_view::ErrorMessage;
+use crate::components::field::Field;
+use crate::components::form::{field_error, last_error};
 use crate::components::layout::PortalPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let settings = Resource::new(|| (), |_| get_settings());
+    let save = ServerAction::<SaveRetention>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let error = last_error(save.value());
     view! {
         <Title text="Settings — Insight"/>
         <PortalPage>
@@ -23,6 +27,20 @@ pub fn SettingsPage() -> impl IntoView {
                                     <dt>"Name"</dt><dd>{s.organisation_name.clone()}</dd>
                                     <dt>"Client ID"</dt><dd><code>{s.client_id.clone()}</code></dd>
                                 </dl>
+                            </section>
+                            <section class="card">
+                                <h2>"Data retention"</h2>
+                                <p>"Imported bank data (owners, accounts, transactions) is erased automatically this many days after the import. The application's summary, its decisions and the audit trail stay."</p>
+                                {if s.can_edit { view! {
+                                    <ActionForm action=save attr:novalidate="novalidate">
+                                        <Field label="Retention (days)" name="retention_days" kind="number" value=s.retention_days.to_string()
+                                            hint="1 to 3650. Default 180." error=field_error(error, "retention_days")/>
+                                        <button type="submit">"Save retention"</button>
+                                        {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p role="status" class="muted">"Saved."</p> })}
+                                    </ActionForm>
+                                }.into_any() } else { view! {
+                                    <p data-testid="retention-days">{format!("Retention: {} days.", s.retention_days)}</p>
+                                }.into_any() }}
                             </section>
                             <section class="card">
                                 <h2>"Administration"</h2>

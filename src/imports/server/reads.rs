@@ -12,7 +12,7 @@ use crate::shared::{AccountId, ImportId, OrganisationId};
 pub const SUMMARY_COLUMNS: &str =
     "import_id, target_id, owner_external_id, owner_names, months_requested, status, progress,
     step, error_code, error_message, attempts, owners_count, accounts_count, transactions_count, decision, environment,
-    created_at, started_at, finished_at, erased_at";
+    created_at, started_at, finished_at, erased_at, erased_reason";
 
 /// An import found within an organisation: proof that the caller may read its data.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! (they live in the areas' `server` modules) is portable: `$N` placeholders in order, integers for money and
 //! instants, text for the rest.
 
+pub mod maintenance;
 pub mod query;
 pub mod session_store;
 

@@ -2,7 +2,8 @@
 
 use crate::account::model::AuditAction;
 use crate::account::server::audit::{self, Actor};
-use crate::imports::model::ImportStatus;
+use crate::imports::model::{ErasureReason, ImportStatus};
+use crate::imports::server::erase as imports_erase;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
@@ -16,9 +17,8 @@ pub enum EraseOutcome {
     NotFinished,
 }
 
-/// Erases what the bank gave us for one application: owners, accounts and transactions, the stored analysis
-/// and the owner names. The import row (status, counts, decision) and the audit trail stay, so the record of
-/// what was decided survives the data it was decided on.
+/// Erases what the bank gave us for one application through the one erase path (`imports::server::erase`),
+/// with its audit entry and `application.erased` webhook in the same transaction.
 pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<String>) -> ServerResult<EraseOutcome> {
     let mut tx = db.pool.begin().await?;
     let row: Option<(String, Option<String>)> =
@@ -31,22 +31,10 @@ pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<St
     if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) {
         return Ok(EraseOutcome::NotFinished);
     }
-    sqlx::query(
-        "DELETE FROM import_transaction WHERE import_account_id IN
-            (SELECT import_account_id FROM import_account WHERE import_id = $1)",
-    )
-    .bind(import_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM import_account WHERE import_id = $1").bind(import_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM import_owner WHERE import_id = $1").bind(import_id).execute(&mut *tx).await?;
-    sqlx::query(
-        "UPDATE import SET owner_names = '', analysis_json = NULL, erased_at = $1, updated_at = $1 WHERE import_id = $2",
-    )
-    .bind(now_ms())
-    .bind(import_id)
-    .execute(&mut *tx)
-    .await?;
+    if !imports_erase::erase_data(&mut tx, import_id, ErasureReason::Request, now_ms()).await? {
+        // Erased already (on request or by retention): nothing more to erase, record or announce.
+        return Ok(EraseOutcome::Erased);
+    }
     let event = actor.event(
         AuditAction::DataErased,
         Some(format!("application #{import_id}")),
@@ -54,7 +42,7 @@ pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<St
         ip,
     );
     audit::record(&mut *tx, &event).await?;
-    let data = serde_json::json!({ "importId": import_id, "ownerExternalId": owner_external_id });
+    let data = serde_json::json!({ "importId": import_id, "ownerExternalId": owner_external_id, "reason": "request" });
     outbox::enqueue(&mut *tx, actor.organisation_id(), EventType::ApplicationErased, data).await?;
     tx.commit().await?;
     Ok(EraseOutcome::Erased)

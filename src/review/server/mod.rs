@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod decide;
 pub mod erase;
 pub mod export;
+pub mod retention;
 pub mod search;
 
 use crate::imports::model::ImportSummary;

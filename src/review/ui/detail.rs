@@ -7,7 +7,7 @@ use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, SandboxBadge, StatusBadge};
 use crate::error::AppError;
-use crate::imports::model::{Account, Owner};
+use crate::imports::model::{Account, ErasureReason, Owner};
 use crate::review::api::{get_application, list_transactions, DecideApplication, EraseApplication};
 use crate::review::model::views::{ApplicationDetail, TransactionPage};
 use crate::shared::money::display_minor;
@@ -103,7 +103,11 @@ fn Detail(
             <DecisionPanel d=d.clone() decide/>
         </div>
         {s.erased_at.map(|at| view! {
-            <p class="notice" role="status" data-testid="erased">{format!("The imported data was erased on request on {}. The decision history and the audit trail remain.", format_instant(at))}</p>
+            <p class="notice" role="status" data-testid="erased">{format!(
+                "The imported data was erased {} on {}. The decision history and the audit trail remain.",
+                if s.erased_reason == Some(ErasureReason::Retention) { "(retention: older than the organisation's retention period)" } else { "on request" },
+                format_instant(at),
+            )}</p>
         })}
         {d.analysis.clone().map(|analysis| view! { <AnalysisPanel analysis/> })}
         <section class="card" data-testid="owners">

@@ -2,7 +2,7 @@
 //! session through bank selection → consent → credentials (→ one-time code) → authorised, queueing the import.
 
 use super::sessions::{
-    self as signin_sessions, Attempt, Authorised, Begun, NewSigninSession, SigninSession, SigninState,
+    self as signin_sessions, Attempt, Authorised, Begun, NewSigninSession, SigninSession, SigninState, SESSION_IDLE_MS,
 };
 use super::{config_store, signature};
 use crate::account::server::organisations::{self, OrganisationRow};
@@ -22,9 +22,6 @@ use crate::widget::model::settings::WidgetSettings;
 use rand::RngCore;
 use std::net::IpAddr;
 use std::time::Instant;
-
-/// A sign-in session ends after this long without a step (SPEC: 15 minutes of inactivity).
-pub const SESSION_IDLE_MS: i64 = 15 * 60 * 1000;
 
 pub fn state() -> Result<AppState, WidgetError> {
     AppState::from_context().map_err(|_| internal())

@@ -11,6 +11,9 @@ use crate::shared::text_enum::text_enum;
 use crate::shared::{ImportId, Locale, OrganisationId, StoredFlag};
 use crate::widget::model::embed::Months;
 
+/// A sign-in session ends after this long without a step (SPEC: 15 minutes of inactivity).
+pub const SESSION_IDLE_MS: i64 = 15 * 60 * 1000;
+
 text_enum! {
     pub enum SigninState {
         /// A bank was chosen; waiting for consent.
@@ -289,6 +292,24 @@ pub async fn authorise(
         .await?;
     tx.commit().await?;
     Ok(Authorised::Done(import_id))
+}
+
+/// Deletes sign-in sessions a day after they ended: finished ones a day after their last step, abandoned ones a
+/// day after they expired from idleness.
+pub async fn delete_ended(db: &Db, now: i64) -> ServerResult<u64> {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let deleted = sqlx::query(
+        "DELETE FROM signin_session
+         WHERE (state IN ($1, $2, $3) AND updated_at < $4) OR updated_at < $5",
+    )
+    .bind(SigninState::Authorised.as_str())
+    .bind(SigninState::Failed.as_str())
+    .bind(SigninState::Cancelled.as_str())
+    .bind(now - DAY_MS)
+    .bind(now - DAY_MS - SESSION_IDLE_MS)
+    .execute(&db.pool)
+    .await?;
+    Ok(deleted.rows_affected())
 }
 
 #[cfg(test)]
