@@ -2,7 +2,8 @@
 
 use crate::account::ui::{
     audit::AuditPage,
-    auth::{LoginPage, LogoutPage, RegisterPage},
+    auth::{LoginCodePage, LoginPage, LogoutPage, RegisterPage},
+    security::SecurityPage,
     settings::SettingsPage,
     team::{InvitePage, TeamPage},
 };
@@ -51,6 +52,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/login/code") view=LoginCodePage/>
+                    <Route path=path!("/settings/security") view=SecurityPage/>
                     <Route path=path!("/logout") view=LogoutPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/banks") view=BanksPage/>

@@ -78,6 +78,10 @@ text_enum! {
         InviteRevoked = "invite_revoked",
         RetentionChanged = "retention_changed",
         RetentionErased = "retention_erased",
+        TwoFactorEnabled = "two_factor_enabled",
+        TwoFactorDisabled = "two_factor_disabled",
+        TwoFactorPolicyChanged = "two_factor_policy_changed",
+        RecoveryCodeUsed = "recovery_code_used",
     }
 }
 
@@ -102,8 +106,33 @@ impl AuditAction {
             Self::InviteRevoked => "Invitation revoked",
             Self::RetentionChanged => "Retention period changed",
             Self::RetentionErased => "Data erased (retention)",
+            Self::TwoFactorEnabled => "Two-factor turned on",
+            Self::TwoFactorDisabled => "Two-factor turned off",
+            Self::TwoFactorPolicyChanged => "Two-factor requirement changed",
+            Self::RecoveryCodeUsed => "Recovery code used",
         }
     }
+}
+
+/// What `/settings/security` shows a member about their own sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityView {
+    pub email: String,
+    pub two_factor: bool,
+    pub recovery_codes_left: i64,
+    /// The organisation requires two-factor of every member.
+    pub required: bool,
+    /// Admins set the requirement.
+    pub can_require: bool,
+}
+
+/// A new TOTP secret to scan (QR code, SVG drawn on the server) or type in, before it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// Base32, as authenticator apps take it by hand.
+    pub secret: String,
+    pub otpauth_url: String,
+    pub qr_svg: String,
 }
 
 /// The result of recomputing an organisation's audit hash chain.

@@ -29,6 +29,8 @@ pub struct Settings {
     pub retention_interval: Duration,
     /// Whether this process runs the retention job by itself (tests drive it).
     pub retention_in_background: bool,
+    /// `APP_SECRET_KEY`: 64 hex digits sealing TOTP secrets; unset, a key is generated into the data folder.
+    pub secret_key: Option<String>,
     /// Requests one IP address may make to the widget endpoints per minute.
     pub widget_requests_per_minute: u32,
     /// New sign-in sessions one Client ID may start per minute, across all addresses.
@@ -210,6 +212,7 @@ impl Settings {
                 3600u64,
             )?),
             retention_in_background: true,
+            secret_key: var("APP_SECRET_KEY"),
             sandbox: match var("APP_SANDBOX").as_deref().map(str::trim) {
                 None | Some("on" | "true" | "1") => true,
                 Some("off" | "false" | "0") => false,
@@ -275,6 +278,18 @@ impl Settings {
     pub fn for_database(database_url: impl Into<String>) -> Self {
         let env = Self::from_env().unwrap_or_else(|e| panic!("invalid settings in the environment: {e:#}"));
         Self { database_url: database_url.into(), ..env }
+    }
+
+    /// Where a generated secret key lives: beside the SQLite database, or in `data/` for PostgreSQL.
+    pub fn key_file(&self) -> std::path::PathBuf {
+        let sqlite_path =
+            self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"));
+        let dir = sqlite_path
+            .map(|p| p.split('?').next().unwrap_or(p))
+            .and_then(|p| std::path::Path::new(p).parent().map(std::path::Path::to_path_buf))
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| std::path::PathBuf::from("data"));
+        dir.join("secret.key")
     }
 
     /// Whether requests reach Insight over https: its public URL says so.

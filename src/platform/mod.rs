@@ -2,6 +2,7 @@
 //! pool and session store, the HTTP layers (CSRF, page guard, rate limits, request facts) and start-up.
 
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;

@@ -39,6 +39,7 @@ impl Application {
                  Set it to the portal's public URL (e.g. https://insight.example) in production."
             );
         }
+        let secrets = super::crypto::SecretBox::load(settings.secret_key.as_deref(), &settings.key_file())?;
         let (db, store) = Db::connect(&settings.database_url).await?;
         crate::account::server::audit::chain_entries_from_before(&db).await?;
         let disabled: Vec<TargetId> =
@@ -57,6 +58,7 @@ impl Application {
             settings: Arc::new(settings),
             import_summary: analysis::SUMMARIES,
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
+            secrets: Arc::new(secrets),
         };
         let router = router(state.clone(), store.clone());
         let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;

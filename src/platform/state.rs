@@ -1,4 +1,5 @@
 use super::config::Settings;
+use super::crypto::SecretBox;
 use super::db::Db;
 use super::error::ServerResult;
 use super::http::rate_limit::Limits;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// What the areas above the import pipeline conclude from an import's data (the review's analysis).
     pub import_summary: ImportSummaries,
+    /// Seals secrets stored for reading back (TOTP seeds) with the instance's key.
+    pub secrets: Arc<SecretBox>,
     /// Set when the process is shutting down: workers stop after the page they are writing.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }

@@ -105,6 +105,7 @@ pub async fn spawn_app_serving(site_root: &str, configure: impl FnOnce(&mut Sett
     settings.webhooks.retry_base = Duration::from_millis(200);
     // Tests run the retention job themselves, with the clock they choose.
     settings.retention_in_background = false;
+    settings.secret_key = Some(hex::encode(rand::random::<[u8; 32]>()));
     configure(&mut settings);
     let options = LeptosOptions::builder().output_name("insight").site_root(site_root).build();
     let app = Application::build(settings, options, "127.0.0.1:0".parse().unwrap()).await.expect("application builds");

@@ -113,6 +113,7 @@ pub fn table(w: &World) -> Vec<Case> {
         f("/api/auth/login", Access::Anyone, None, vec![("password", s("x"))]),
         f("/api/auth/logout", Access::Anyone, None, vec![]),
         f("/api/auth/me", Access::Anyone, None, vec![]),
+        f("/api/auth/code", Access::Anyone, None, vec![("code", s(""))]),
         f("/api/banks", Access::Anyone, None, vec![]),
         f("/api/team/invite/get", Access::Anyone, None, vec![]),
         f("/api/team/invite/accept", Access::Anyone, None, vec![("token", s("x"))]),
@@ -125,6 +126,11 @@ pub fn table(w: &World) -> Vec<Case> {
         f("/api/widget/progress", Access::Anyone, None, vec![]),
         f("/api/dashboard", Access::Member, None, vec![]),
         f("/api/settings", Access::Member, None, vec![]),
+        f("/api/security/get", Access::Member, None, vec![]),
+        f("/api/security/begin", Access::Member, None, vec![]),
+        plain("/api/security/confirm", Access::Member, vec![("code", s("123456"))], vec![("code", s("000000"))]),
+        plain("/api/security/disable", Access::Member, vec![("code", s("123456"))], vec![("code", s("000000"))]),
+        f("/api/security/require", Access::Role, None, vec![]),
         f("/api/widget-settings/get", Access::Member, None, vec![]),
         f("/api/applications/latest", Access::Reader, None, vec![]),
         f("/api/applications/counts", Access::Reader, None, vec![]),
@@ -259,7 +265,7 @@ async fn every_page_and_export_answers_with_its_real_status() {
     let app = &w.app;
     let id = w.import_id;
     let pages: BTreeSet<String> = insight::platform::startup::page_paths().into_iter().collect();
-    let public = ["/", "/register", "/login", "/logout", "/banks", "/invite/{token}"];
+    let public = ["/", "/register", "/login", "/login/code", "/logout", "/banks", "/invite/{token}"];
     let protected = [
         "/dashboard",
         "/applications",
@@ -267,6 +273,7 @@ async fn every_page_and_export_answers_with_its_real_status() {
         "/settings",
         "/settings/team",
         "/settings/audit",
+        "/settings/security",
         "/settings/api-keys",
         "/settings/webhooks",
         "/widget",
@@ -287,7 +294,8 @@ async fn every_page_and_export_answers_with_its_real_status() {
     for p in protected {
         assert_eq!(get(&signed_out, concrete(p)).await, 303, "{p} signed out redirects to the log-in");
         let as_viewer = get(&w.viewer, concrete(p)).await;
-        let expected = if p.starts_with("/settings/") { 403 } else { 200 };
+        // Every member manages their own sign-in; the other settings pages are for admins or technicians.
+        let expected = if p.starts_with("/settings/") && p != "/settings/security" { 403 } else { 200 };
         assert_eq!(as_viewer, expected, "{p} as a viewer");
     }
     assert_eq!(get(&w.stranger, format!("/applications/{id}")).await, 404, "another organisation's application");

@@ -485,3 +485,138 @@ async fn sign_in_sessions_are_deleted_a_day_after_they_end() {
     assert_eq!(app.count("signin_session").await, 0);
     assert_eq!(app.count("import").await, 1, "the import outlives its session");
 }
+
+/// The code an authenticator app shows for `secret` (base32) at `unix_secs`, computed with totp-rs from the
+/// secret the page showed.
+fn app_code(secret: &str, unix_secs: u64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().unwrap();
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes, None, String::new()).generate(unix_secs)
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+async fn post(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form_with(c, path, form).await
+}
+
+/// Turns two-factor on for the signed-in client; returns the secret and the recovery codes.
+async fn enable_two_factor(app: &TestApp, c: &reqwest::Client) -> (String, Vec<String>) {
+    let r = post(app, c, "/api/security/begin", &[]).await;
+    assert!(ok(&r));
+    let setup: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let secret = setup["secret"].as_str().unwrap().to_string();
+    assert!(
+        setup["qr_svg"].as_str().unwrap().starts_with("<?xml") || setup["qr_svg"].as_str().unwrap().contains("<svg")
+    );
+    assert!(setup["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/Insight:"));
+    let wrong = post(app, c, "/api/security/confirm", &[("code", "000000")]).await;
+    assert!(app_error(wrong).await.field("code").is_some(), "a wrong code does not turn it on");
+    let r = post(app, c, "/api/security/confirm", &[("code", &app_code(&secret, unix_now()))]).await;
+    assert!(ok(&r));
+    let codes: Vec<String> = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    (secret, codes)
+}
+
+async fn password_step(app: &TestApp, email: &str) -> reqwest::Client {
+    let c = client();
+    assert!(ok(&app.log_in_with(&c, email, PASSWORD).await));
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_factor_needs_a_fresh_code_after_the_password_and_a_recovery_code_works_once() {
+    let app = spawn_app().await;
+    let (_, _, owner) = app.business("totp@example.com").await;
+    let (secret, codes) = enable_two_factor(&app, &owner).await;
+    assert_eq!(codes.len(), 10);
+    // Stored sealed and hashed: neither the secret nor a recovery code is in the database as such.
+    let (sealed,): (String,) = sqlx::query_as("SELECT totp_secret FROM app_user WHERE email = 'totp@example.com'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(!sealed.contains(&secret));
+    let hashes: Vec<(String,)> =
+        sqlx::query_as("SELECT code_hash FROM recovery_code").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(hashes.len(), 10);
+    assert!(hashes.iter().all(|(h,)| !codes.iter().any(|c| h.contains(c.as_str()))));
+
+    // The password alone does not sign in.
+    let c = password_step(&app, "totp@example.com").await;
+    assert!(c.get(app.url("/dashboard")).send().await.unwrap().status().is_redirection(), "not signed in yet");
+    // The code confirmed at set-up was used: its time step cannot be replayed. The next step's code works.
+    let used = post(&app, &c, "/api/auth/code", &[("code", &app_code(&secret, unix_now()))]).await;
+    assert!(app_error(used).await.field("code").is_some(), "a used time step is refused");
+    let next = app_code(&secret, unix_now() + 30);
+    assert!(ok(&post(&app, &c, "/api/auth/code", &[("code", &next)]).await));
+    assert_eq!(app.dashboard_html(&c).await.0, 200, "signed in");
+    // The same code twice: a second log-in cannot reuse it.
+    let again = password_step(&app, "totp@example.com").await;
+    let replay = post(&app, &again, "/api/auth/code", &[("code", &next)]).await;
+    assert!(app_error(replay).await.field("code").is_some());
+    // A recovery code, typed loosely, works once.
+    let loose = codes[3].to_uppercase().replace('-', " ");
+    assert!(ok(&post(&app, &again, "/api/auth/code", &[("code", &loose)]).await));
+    assert_eq!(app.dashboard_html(&again).await.0, 200);
+    let third = password_step(&app, "totp@example.com").await;
+    let reused = post(&app, &third, "/api/auth/code", &[("code", &codes[3])]).await;
+    assert!(app_error(reused).await.field("code").is_some(), "a recovery code works once");
+    let security: serde_json::Value =
+        serde_json::from_str(&post(&app, &owner, "/api/security/get", &[]).await.text().await.unwrap()).unwrap();
+    assert_eq!(security["recovery_codes_left"], 9);
+    let actions: Vec<(String,)> =
+        sqlx::query_as("SELECT action FROM audit_event ORDER BY audit_event_id").fetch_all(&app.db.pool).await.unwrap();
+    let actions: Vec<&str> = actions.iter().map(|a| a.0.as_str()).collect();
+    assert!(actions.contains(&"two_factor_enabled") && actions.contains(&"recovery_code_used"), "{actions:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_authentication_codes_count_toward_the_log_in_limit() {
+    let app = spawn_app_with(|s| s.limits.login_failures_allowed = 3).await;
+    let (_, _, owner) = app.business("totp-limit@example.com").await;
+    let (secret, _) = enable_two_factor(&app, &owner).await;
+    let c = password_step(&app, "totp-limit@example.com").await;
+    for _ in 0..3 {
+        let r = post(&app, &c, "/api/auth/code", &[("code", "123456")]).await;
+        assert_eq!(r.status(), 422);
+    }
+    let locked = post(&app, &c, "/api/auth/code", &[("code", &app_code(&secret, unix_now() + 30))]).await;
+    assert_eq!(locked.status(), 429, "locked after the allowed failures, even with the right code");
+    assert!(locked.headers().contains_key("retry-after"));
+    let (failed,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_event WHERE action = 'login_failed' AND detail = 'wrong authentication code'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(failed, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_that_requires_two_factor_sends_members_without_it_to_set_it_up() {
+    let app = spawn_app().await;
+    let (_, org, owner) = app.business("require@example.com").await;
+    let member = app.member(org, "no-2fa@example.com", Role::Reviewer).await;
+    assert_eq!(app.dashboard_html(&member).await.0, 200);
+    let refused = post(&app, &member, "/api/security/require", &[("required", "on")]).await;
+    assert_eq!(refused.status(), 403, "admins only");
+    assert!(ok(&post(&app, &owner, "/api/security/require", &[("required", "on")]).await));
+    for page in ["/dashboard", "/applications", "/settings"] {
+        let r = member.get(app.url(page)).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{page}");
+        assert_eq!(r.headers()["location"], "/settings/security?required=1");
+    }
+    let page = app_page(&app, &member, "/settings/security?required=1").await;
+    assert!(page.contains("Your organisation requires two-factor authentication"));
+    // At the next log-in they are sent straight there; once it is on, the portal opens again.
+    let fresh = client();
+    let r = app.log_in_with(&fresh, "no-2fa@example.com", PASSWORD).await;
+    assert!(ok(&r));
+    assert!(format!("{:?}", r.headers()).contains("/settings/security?required=1"), "{:?}", r.headers());
+    enable_two_factor(&app, &member).await;
+    assert_eq!(app.dashboard_html(&member).await.0, 200);
+    // Required means it cannot be turned off.
+    let off = post(&app, &member, "/api/security/disable", &[("code", "000000")]).await;
+    assert!(matches!(app_error(off).await, AppError::Conflict(_)));
+}

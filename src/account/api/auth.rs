@@ -74,12 +74,53 @@ pub async fn log_in(email: String, password: Secret) -> AppResult<()> {
     let state = AppState::from_context()?;
     let facts = request::facts().await;
     let user_id = login::verify(&state, &email, password, facts).await?;
-    TypedSession::extract().await?.log_in(user_id).await?;
-    if let Some(user) = users::find_current(&state.db, user_id).await? {
-        let ip = facts.map(|f| f.client_ip.to_string());
-        let event = audit::NewAuditEvent::by(&user, AuditAction::LogIn, None, "logged in".into(), ip);
-        audit::record_alone(&state.db, &event).await?;
+    let session = TypedSession::extract().await?;
+    let user = users::find_current(&state.db, user_id).await?.ok_or(AppError::InvalidLogin)?;
+    if user.two_factor.0 {
+        session.await_second_factor(user_id).await?;
+        leptos_axum::redirect("/login/code");
+        return Ok(());
     }
+    session.log_in(user_id).await?;
+    let ip = facts.map(|f| f.client_ip.to_string());
+    let event = audit::NewAuditEvent::by(&user, AuditAction::LogIn, None, "logged in".into(), ip);
+    audit::record_alone(&state.db, &event).await?;
+    leptos_axum::redirect(if user.must_set_up_two_factor() { SET_UP_TWO_FACTOR } else { "/dashboard" });
+    Ok(())
+}
+
+/// Where a member whose organisation requires two-factor, and who has none yet, is sent.
+pub const SET_UP_TWO_FACTOR: &str = "/settings/security?required=1";
+
+/// The second step of a log-in with two-factor on: the code from the authenticator app, or a recovery code.
+/// Wrong codes count toward the same limits as wrong passwords.
+#[server(prefix = "/api", endpoint = "auth/code")]
+pub async fn log_in_with_code(code: Secret) -> AppResult<()> {
+    use crate::account::model::AuditAction;
+    use crate::account::server::{audit, login, session::TypedSession};
+    use crate::error::AppError;
+    use crate::platform::{http::request, state::AppState};
+    let code = code.into_exposed();
+    if code.trim().is_empty() {
+        return Err(AppError::invalid("code", "Enter the code from your authenticator app."));
+    }
+    let state = AppState::from_context()?;
+    let session = TypedSession::extract().await?;
+    let gone = || AppError::Conflict("Your log-in took too long. Please enter your email and password again.".into());
+    let user_id = session.pending_second_factor().await?.ok_or_else(gone)?;
+    let facts = request::facts().await;
+    let (user, recovery) = login::verify_second_factor(&state, user_id, &code, facts).await?;
+    session.complete_second_factor(user_id).await?;
+    let ip = facts.map(|f| f.client_ip.to_string());
+    let detail = if recovery { "logged in with a recovery code" } else { "logged in with an authentication code" };
+    let event = audit::NewAuditEvent::by(
+        &user,
+        if recovery { AuditAction::RecoveryCodeUsed } else { AuditAction::LogIn },
+        None,
+        detail.into(),
+        ip,
+    );
+    audit::record_alone(&state.db, &event).await?;
     leptos_axum::redirect("/dashboard");
     Ok(())
 }

@@ -3,5 +3,6 @@
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod security;
 pub mod settings;
 pub mod team;

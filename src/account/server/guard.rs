@@ -36,6 +36,10 @@ pub async fn require_login_for_pages(State(db): State<Db>, session: Session, mut
         _ => None,
     };
     match user {
+        // The organisation requires two-factor: a member without it sees only the page that sets it up.
+        Some(user) if user.must_set_up_two_factor() && req.uri().path() != "/settings/security" => {
+            Redirect::to(crate::account::api::auth::SET_UP_TWO_FACTOR).into_response()
+        }
         Some(user) if is_applicants_data(req.uri().path()) && !user.role.can_read_applications() => {
             (StatusCode::FORBIDDEN, Html(FORBIDDEN_PAGE)).into_response()
         }

@@ -3,6 +3,8 @@
 //! of real accounts are audited in their organisation's trail.
 
 use super::audit::{self, NewAuditEvent};
+use super::two_factor::{self, CodeCheck};
+use super::users::CurrentUser;
 use super::{password, users};
 use crate::account::model::AuditAction;
 use crate::error::AppError;
@@ -48,8 +50,40 @@ pub async fn verify(
         _ => {
             let lock = limits.login_accounts.record_failure(&account_key, now);
             let address_lock = address.and_then(|ip| limits.login_addresses.record_failure(&ip, now));
-            audit_failure(state, user_id, facts, lock.or(address_lock)).await?;
+            audit_failure(state, user_id, facts, lock.or(address_lock), "wrong password").await?;
             Err(AppError::InvalidLogin)
+        }
+    }
+}
+
+/// Checks the authentication (or recovery) code of a member who gave the right password. Limited and audited
+/// exactly like passwords: the same per-account and per-address budgets, the same trail entries.
+pub async fn verify_second_factor(
+    state: &AppState,
+    user_id: UserId,
+    code: &str,
+    facts: Option<RequestFacts>,
+) -> Result<(CurrentUser, bool), AppError> {
+    let user = users::find_current(&state.db, user_id).await?.ok_or(AppError::InvalidLogin)?;
+    let limits = &state.limits;
+    let now = Instant::now();
+    let account_key = user.email.to_lowercase();
+    let address = facts.map(|f| f.limit_key());
+    let locked = limits
+        .login_accounts
+        .check(&account_key, now)
+        .and(address.map_or(Ok(()), |ip| limits.login_addresses.check(&ip, now)));
+    if let Err(wait) = locked {
+        return Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) });
+    }
+    match two_factor::check_login_code(&state.db, &state.secrets, user_id, code).await? {
+        CodeCheck::Accepted => Ok((user, false)),
+        CodeCheck::RecoveryUsed => Ok((user, true)),
+        CodeCheck::Refused => {
+            let lock = limits.login_accounts.record_failure(&account_key, now);
+            let address_lock = address.and_then(|ip| limits.login_addresses.record_failure(&ip, now));
+            audit_failure(state, Some(user_id), facts, lock.or(address_lock), "wrong authentication code").await?;
+            Err(AppError::invalid("code", "That code is not right, or it was already used. Try the newest code."))
         }
     }
 }
@@ -60,6 +94,7 @@ async fn audit_failure(
     user_id: Option<UserId>,
     facts: Option<RequestFacts>,
     lock: Option<Duration>,
+    what: &str,
 ) -> Result<(), AppError> {
     let Some(user) = (match user_id {
         Some(id) => users::find_current(&state.db, id).await?,
@@ -80,7 +115,7 @@ async fn audit_failure(
         detail,
         ip: ip.clone(),
     };
-    audit::record_alone(&state.db, &event(AuditAction::LogInFailed, "wrong password".into())).await?;
+    audit::record_alone(&state.db, &event(AuditAction::LogInFailed, what.into())).await?;
     if let Some(wait) = lock {
         let detail = format!("log-in refused for {} s after repeated failures", retry_after_secs(wait));
         audit::record_alone(&state.db, &event(AuditAction::LogInLocked, detail)).await?;

@@ -9,4 +9,5 @@ pub mod organisations;
 pub mod password;
 pub mod session;
 pub mod team;
+pub mod two_factor;
 pub mod users;

@@ -60,7 +60,7 @@ pub async fn create_invite(
         format!("invited {} as {role}", email.as_str()),
         ip,
     );
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -146,7 +146,7 @@ pub async fn accept_invite(
         detail: format!("joined as {}", invite.role),
         ip,
     };
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(AcceptOutcome::Joined { user_id })
 }
@@ -221,7 +221,7 @@ pub async fn change_role(
     }
     let event =
         NewAuditEvent::by(admin, AuditAction::RoleChanged, Some(email.clone()), format!("{email}: {old} → {role}"), ip);
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(TeamChange::Done)
 }
@@ -237,7 +237,7 @@ pub async fn remove(db: &Db, admin: &CurrentUser, user_id: UserId, ip: Option<St
     sqlx::query("DELETE FROM app_user WHERE app_user_id = $1").bind(user_id).execute(&mut *tx).await?;
     let event =
         NewAuditEvent::by(admin, AuditAction::MemberRemoved, Some(email.clone()), format!("removed {email}"), ip);
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(TeamChange::Done)
 }
@@ -300,7 +300,7 @@ pub async fn revoke_invite(
         format!("revoked the invite of {email}"),
         ip,
     );
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(TeamChange::Done)
 }

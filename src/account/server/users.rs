@@ -3,7 +3,7 @@
 use super::password::PasswordHash;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
-use crate::shared::{ClientId, EmailAddress, OrganisationId, Role, UserId};
+use crate::shared::{ClientId, EmailAddress, OrganisationId, Role, StoredFlag, UserId};
 
 /// A signed-in portal user with their organisation, loaded fresh on every request so that a removed member
 /// or a changed role takes effect at once.
@@ -17,11 +17,25 @@ pub struct CurrentUser {
     pub email: String,
     #[sqlx(try_from = "String")]
     pub role: Role,
+    /// Two-factor sign-in is on for this member.
+    #[sqlx(try_from = "i64")]
+    pub two_factor: StoredFlag,
+    /// Their organisation requires two-factor of every member.
+    #[sqlx(try_from = "i64")]
+    pub two_factor_required: StoredFlag,
+}
+
+impl CurrentUser {
+    /// Signed in, but the organisation requires two-factor and this member has not set it up yet.
+    pub fn must_set_up_two_factor(&self) -> bool {
+        self.two_factor_required.0 && !self.two_factor.0
+    }
 }
 
 pub async fn find_current(db: &Db, user_id: UserId) -> ServerResult<Option<CurrentUser>> {
     Ok(sqlx::query_as(
-        "SELECT u.app_user_id AS user_id, u.organisation_id, o.name AS organisation_name, o.client_id, u.email, u.role
+        "SELECT u.app_user_id AS user_id, u.organisation_id, o.name AS organisation_name, o.client_id, u.email, u.role,
+            CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS two_factor, o.require_two_factor AS two_factor_required
          FROM app_user u JOIN organisation o ON o.organisation_id = u.organisation_id
          WHERE u.app_user_id = $1",
     )

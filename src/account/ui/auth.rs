@@ -1,4 +1,4 @@
-use crate::account::api::auth::{LogIn, LogOut, Register};
+use crate::account::api::auth::{LogIn, LogInWithCode, LogOut, Register};
 use crate::components::field::Field;
 use crate::components::form::{field_error, form_error, last_error};
 use crate::components::layout::PortalPage;
@@ -69,6 +69,30 @@ pub fn LogoutPage() -> impl IntoView {
                 <ActionForm action=action>
                     <button type="submit">"Log out"</button>
                 </ActionForm>
+            </div>
+        </PortalPage>
+    }
+}
+
+/// The second step of a log-in with two-factor on.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let action = ServerAction::<LogInWithCode>::new();
+    let value = last_error(action.value());
+    let pending = action.pending();
+    view! {
+        <Title text="Authentication code — Insight"/>
+        <PortalPage>
+            <div class="card narrow">
+                <h1>"Two-factor authentication"</h1>
+                <p>"Enter the 6-digit code your authenticator app shows for Insight."</p>
+                <ActionForm action=action attr:novalidate="novalidate">
+                    <Field label="Authentication code" name="code" autocomplete="one-time-code"
+                        hint="Lost your phone? Enter one of your recovery codes instead." error=field_error(value, "code")/>
+                    <p class="form-error" role="alert" data-testid="login-error">{move || form_error(value).get().filter(|_| field_error(value, "code").get().is_none())}</p>
+                    <button type="submit" disabled=move || pending.get()>"Verify"</button>
+                </ActionForm>
+                <p class="muted"><a href="/login">"Start again"</a></p>
             </div>
         </PortalPage>
     }

@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod auth;
+pub mod security;
 pub mod settings;
 pub mod team;

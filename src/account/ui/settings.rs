@@ -44,7 +44,7 @@ pub fn SettingsPage() -> impl IntoView {
                             </section>
                             <section class="card">
                                 <h2>"Administration"</h2>
-                                <p><a href="/settings/team">"Team and roles"</a>" · "<a href="/settings/audit">"Audit trail"</a>" · "<a href="/widget">"Widget"</a>" · "<a href="/settings/api-keys">"API keys"</a>" · "<a href="/settings/webhooks">"Webhooks"</a></p>
+                                <p><a href="/settings/security">"Security (two-factor)"</a>" · "<a href="/settings/team">"Team and roles"</a>" · "<a href="/settings/audit">"Audit trail"</a>" · "<a href="/widget">"Widget"</a>" · "<a href="/settings/api-keys">"API keys"</a>" · "<a href="/settings/webhooks">"Webhooks"</a></p>
                             </section>
                             <section class="card">
                                 <h2>"Signing secret"</h2>

@@ -63,7 +63,7 @@ pub async fn create(db: &Db, member: &CurrentUser, name: &str, ip: Option<String
     .await?;
     let event =
         Actor::Member(member).event(AuditAction::ApiKeyCreated, Some(format!("{name} ({prefix}…)")), String::new(), ip);
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(key)
 }
@@ -94,7 +94,7 @@ pub async fn revoke(db: &Db, member: &CurrentUser, api_key_id: ApiKeyId, ip: Opt
     let Some((name, prefix)) = revoked else { return Ok(false) };
     let event =
         Actor::Member(member).event(AuditAction::ApiKeyRevoked, Some(format!("{name} ({prefix}…)")), String::new(), ip);
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(true)
 }

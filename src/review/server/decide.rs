@@ -85,7 +85,7 @@ pub async fn decide(
             format!("{from} → {}: {note}", to.as_str()),
             ip.clone(),
         );
-        audit::record(&mut *tx, &event).await?;
+        audit::record(&mut tx, &event).await?;
         let data = serde_json::json!({
             "importId": import_id,
             "ownerExternalId": owner_external_id,

@@ -41,7 +41,7 @@ pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<St
         "owners, accounts and transactions erased on request".into(),
         ip,
     );
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     let data = serde_json::json!({ "importId": import_id, "ownerExternalId": owner_external_id, "reason": "request" });
     outbox::enqueue(&mut *tx, actor.organisation_id(), EventType::ApplicationErased, data).await?;
     tx.commit().await?;

@@ -47,7 +47,7 @@ pub async fn add(
     .await?;
     let event =
         Actor::Member(member).event(AuditAction::WebhookAdded, Some(url.to_string()), list.trim().to_string(), ip);
-    audit::record(&mut *tx, &event).await?;
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok((id, secret))
 }
@@ -137,7 +137,7 @@ pub async fn remove(db: &Db, member: &CurrentUser, endpoint_id: i64, ip: Option<
         .bind(endpoint_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut *tx, &Actor::Member(member).event(AuditAction::WebhookRemoved, Some(url), String::new(), ip))
+    audit::record(&mut tx, &Actor::Member(member).event(AuditAction::WebhookRemoved, Some(url), String::new(), ip))
         .await?;
     tx.commit().await?;
     Ok(true)
