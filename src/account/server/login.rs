@@ -14,6 +14,40 @@ use crate::platform::state::AppState;
 use crate::shared::{EmailAddress, Password, UserId};
 use std::time::{Duration, Instant};
 
+/// The failed-log-in budgets one attempt draws on: its account's and its address's.
+struct Budget {
+    account_key: String,
+    address: Option<std::net::IpAddr>,
+    now: Instant,
+}
+
+impl Budget {
+    /// Refuses the attempt at once while either budget is locked.
+    fn check(state: &AppState, email: &str, facts: Option<RequestFacts>) -> Result<Self, AppError> {
+        let budget = Self {
+            account_key: email.trim().to_lowercase(),
+            address: facts.map(|f| f.limit_key()),
+            now: Instant::now(),
+        };
+        let limits = &state.limits;
+        let locked = limits
+            .login_accounts
+            .check(&budget.account_key, budget.now)
+            .and(budget.address.map_or(Ok(()), |ip| limits.login_addresses.check(&ip, budget.now)));
+        match locked {
+            Err(wait) => Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) }),
+            Ok(()) => Ok(budget),
+        }
+    }
+
+    /// Counts a failure against both; the lock-out it caused, if any.
+    fn record_failure(&self, state: &AppState) -> Option<Duration> {
+        let lock = state.limits.login_accounts.record_failure(&self.account_key, self.now);
+        let address_lock = self.address.and_then(|ip| state.limits.login_addresses.record_failure(&ip, self.now));
+        lock.or(address_lock)
+    }
+}
+
 /// Checks the credentials of a log-in attempt; the user to sign in, or why not.
 pub async fn verify(
     state: &AppState,
@@ -21,17 +55,7 @@ pub async fn verify(
     attempt: Password,
     facts: Option<RequestFacts>,
 ) -> Result<UserId, AppError> {
-    let limits = &state.limits;
-    let now = Instant::now();
-    let account_key = email.trim().to_lowercase();
-    let address = facts.map(|f| f.limit_key());
-    let locked = limits
-        .login_accounts
-        .check(&account_key, now)
-        .and(address.map_or(Ok(()), |ip| limits.login_addresses.check(&ip, now)));
-    if let Err(wait) = locked {
-        return Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) });
-    }
+    let budget = Budget::check(state, email, facts)?;
     // A malformed address cannot belong to anyone; it still costs one verification so timing says nothing.
     let found = match EmailAddress::parse(email) {
         Ok(email) => users::find_credentials(&state.db, &email).await?,
@@ -44,13 +68,12 @@ pub async fn verify(
     let valid = password::verify_password(state, hash, attempt).await?;
     match user_id {
         Some(user_id) if valid => {
-            limits.login_accounts.forget(&account_key);
+            state.limits.login_accounts.forget(&budget.account_key);
             Ok(user_id)
         }
         _ => {
-            let lock = limits.login_accounts.record_failure(&account_key, now);
-            let address_lock = address.and_then(|ip| limits.login_addresses.record_failure(&ip, now));
-            audit_failure(state, user_id, facts, lock.or(address_lock), "wrong password").await?;
+            let lock = budget.record_failure(state);
+            audit_failure(state, user_id, facts, lock, "wrong password").await?;
             Err(AppError::InvalidLogin)
         }
     }
@@ -65,24 +88,13 @@ pub async fn verify_second_factor(
     facts: Option<RequestFacts>,
 ) -> Result<(CurrentUser, bool), AppError> {
     let user = users::find_current(&state.db, user_id).await?.ok_or(AppError::InvalidLogin)?;
-    let limits = &state.limits;
-    let now = Instant::now();
-    let account_key = user.email.to_lowercase();
-    let address = facts.map(|f| f.limit_key());
-    let locked = limits
-        .login_accounts
-        .check(&account_key, now)
-        .and(address.map_or(Ok(()), |ip| limits.login_addresses.check(&ip, now)));
-    if let Err(wait) = locked {
-        return Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) });
-    }
+    let budget = Budget::check(state, &user.email, facts)?;
     match two_factor::check_login_code(&state.db, &state.secrets, user_id, code).await? {
         CodeCheck::Accepted => Ok((user, false)),
         CodeCheck::RecoveryUsed => Ok((user, true)),
         CodeCheck::Refused => {
-            let lock = limits.login_accounts.record_failure(&account_key, now);
-            let address_lock = address.and_then(|ip| limits.login_addresses.record_failure(&ip, now));
-            audit_failure(state, Some(user_id), facts, lock.or(address_lock), "wrong authentication code").await?;
+            let lock = budget.record_failure(state);
+            audit_failure(state, Some(user_id), facts, lock, "wrong authentication code").await?;
             Err(AppError::invalid("code", "That code is not right, or it was already used. Try the newest code."))
         }
     }
