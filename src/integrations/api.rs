@@ -22,7 +22,7 @@ pub async fn create_api_key(name: String) -> AppResult<String> {
     use crate::error::AppError;
     use crate::platform::{http::request, state::AppState};
     use crate::shared::Role;
-    let member = current_user::require_role(Role::can_configure_widget).await?;
+    let member = current_user::require_role(Role::can_create_api_keys).await?;
     let name = super::model::parse_key_name(&name).map_err(|m| AppError::invalid("name", m))?;
     let state = AppState::from_context()?;
     Ok(super::server::keys::create(&state.db, &member, &name, request::client_ip().await).await?)

@@ -32,7 +32,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                 <section class="card">
                                     <h2>"Create an API key"</h2>
                                     <ActionForm action=create attr:novalidate="novalidate">
-                                        <Field label="Name" name="name" kind="text" hint="Which system uses it, e.g. “Loan back-end”." error=field_error(create_error, "name")/>
+                                        <Field label="Name" name="name" kind="text" hint="Which system uses it, e.g. “Loan back-end”. Keys read applicants' data, so only admins create them." error=field_error(create_error, "name")/>
                                         <p class="form-error" role="alert">{move || form_error(create_error).get().filter(|_| field_error(create_error, "name").get().is_none())}</p>
                                         <button type="submit">"Create API key"</button>
                                     </ActionForm>

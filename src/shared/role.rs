@@ -22,6 +22,12 @@ impl Role {
         self != Role::Technician
     }
 
+    /// An API key reads applicants' data through `/v1`, so making one needs both the integration role and
+    /// the right to read that data: admins.
+    pub fn can_create_api_keys(self) -> bool {
+        self.can_configure_widget() && self.can_read_applications()
+    }
+
     pub fn can_decide(self) -> bool {
         matches!(self, Role::Admin | Role::Reviewer)
     }

@@ -82,6 +82,7 @@ pub async fn log_in(email: String, password: Secret) -> AppResult<()> {
         return Ok(());
     }
     session.log_in(user_id).await?;
+    login::clear_failures(&state, &user.email);
     let ip = facts.map(|f| f.client_ip.to_string());
     let event = audit::NewAuditEvent::by(&user, AuditAction::LogIn, None, "logged in".into(), ip);
     audit::record_alone(&state.db, &event).await?;
@@ -111,6 +112,7 @@ pub async fn log_in_with_code(code: Secret) -> AppResult<()> {
     let facts = request::facts().await;
     let (user, recovery) = login::verify_second_factor(&state, user_id, &code, facts).await?;
     session.complete_second_factor(user_id).await?;
+    login::clear_failures(&state, &user.email);
     let ip = facts.map(|f| f.client_ip.to_string());
     let detail = if recovery { "logged in with a recovery code" } else { "logged in with an authentication code" };
     let event = audit::NewAuditEvent::by(

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn get_security() -> AppResult<SecurityView> {
     use crate::account::server::{current_user, two_factor};
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_user_setting_up().await?;
     let state = AppState::from_context()?;
     Ok(SecurityView {
         recovery_codes_left: two_factor::recovery_codes_left(&state.db, user.user_id).await?,
@@ -26,7 +26,7 @@ pub async fn begin_two_factor() -> AppResult<TotpSetup> {
     use crate::account::server::{current_user, two_factor};
     use crate::error::AppError;
     use crate::platform::state::AppState;
-    let user = current_user::require_user().await?;
+    let user = current_user::require_user_setting_up().await?;
     if user.two_factor.0 {
         return Err(AppError::Conflict("Two-factor authentication is already on.".into()));
     }
@@ -41,7 +41,7 @@ pub async fn confirm_two_factor(code: Secret) -> AppResult<Vec<String>> {
     use crate::account::server::two_factor::{self, Confirmed};
     use crate::error::AppError;
     use crate::platform::{http::request, state::AppState};
-    let user = current_user::require_user().await?;
+    let user = current_user::require_user_setting_up().await?;
     let state = AppState::from_context()?;
     match two_factor::confirm(&state.db, &state.secrets, &user, code.expose(), request::client_ip().await).await? {
         Confirmed::Enabled(codes) => Ok(codes),
@@ -57,11 +57,10 @@ pub async fn confirm_two_factor(code: Secret) -> AppResult<Vec<String>> {
 /// Turns two-factor off; a current code (or a recovery code) proves it is the member.
 #[server(prefix = "/api", endpoint = "security/disable")]
 pub async fn disable_two_factor(code: Secret) -> AppResult<()> {
-    use crate::account::server::current_user;
-    use crate::account::server::two_factor::{self, CodeCheck};
+    use crate::account::server::{current_user, login, two_factor};
     use crate::error::AppError;
     use crate::platform::{http::request, state::AppState};
-    let user = current_user::require_user().await?;
+    let user = current_user::require_user_setting_up().await?;
     if !user.two_factor.0 {
         return Err(AppError::Conflict("Two-factor authentication is not on.".into()));
     }
@@ -69,12 +68,9 @@ pub async fn disable_two_factor(code: Secret) -> AppResult<()> {
         return Err(AppError::Conflict("Your organisation requires two-factor authentication.".into()));
     }
     let state = AppState::from_context()?;
-    match two_factor::check_login_code(&state.db, &state.secrets, user.user_id, code.expose()).await? {
-        CodeCheck::Refused => Err(AppError::invalid("code", "That code is not right, or it was already used.")),
-        CodeCheck::Accepted | CodeCheck::RecoveryUsed => {
-            Ok(two_factor::disable(&state.db, &user, request::client_ip().await).await?)
-        }
-    }
+    // Limited and audited like a log-in: a stolen session must not be a way to guess codes.
+    login::verify_second_factor(&state, user.user_id, code.expose(), request::facts().await).await?;
+    Ok(two_factor::disable(&state.db, &user, request::client_ip().await).await?)
 }
 
 /// **Require two-factor for all members** (admins): members without it are sent to set it up.

@@ -216,7 +216,14 @@ const VERIFY_CHUNK: i64 = 1000;
 /// Recomputes the organisation's chain from its first entry: the first entry whose stored hashes do not follow
 /// (changed, inserted or unchained), or a head that points past the last entry (entries removed).
 pub async fn verify(db: &Db, organisation_id: OrganisationId) -> ServerResult<ChainStatus> {
-    let (mut prev, mut after, mut entries) = (String::new(), 0i64, 0i64);
+    // The head is read first: entries appended while the chain is walked come after it and must chain on from
+    // it, so a busy organisation does not look broken, and a removed tail still does (its head is not found).
+    let head: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT last_hash, last_event_id FROM audit_chain_head WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let (mut prev, mut after, mut entries, mut head_seen) = (String::new(), 0i64, 0i64, false);
     loop {
         let chunk: Vec<ChainedEntry> = sqlx::query_as(&format!(
             "SELECT {CHAIN_COLUMNS} FROM audit_event WHERE organisation_id = $1 AND audit_event_id > $2
@@ -236,6 +243,9 @@ pub async fn verify(db: &Db, organisation_id: OrganisationId) -> ServerResult<Ch
                     action: AuditAction::parse(&entry.action).ok(),
                 });
             }
+            if let Some((last_hash, Some(last_id))) = &head {
+                head_seen |= *last_id == entry.audit_event_id && *last_hash == expected;
+            }
             prev = expected;
             after = entry.audit_event_id;
             entries += 1;
@@ -244,15 +254,10 @@ pub async fn verify(db: &Db, organisation_id: OrganisationId) -> ServerResult<Ch
             break;
         }
     }
-    let head: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT last_hash, last_event_id FROM audit_chain_head WHERE organisation_id = $1")
-            .bind(organisation_id)
-            .fetch_optional(&db.pool)
-            .await?;
     match head {
-        // The newest entries were removed (or the head was rewound): the chain ends early.
-        Some((last_hash, last_id)) if last_hash != prev || last_id.unwrap_or(0) != after => {
-            Ok(ChainStatus::Broken { audit_event_id: last_id.unwrap_or(after), created_at: None, action: None })
+        // The newest entries were removed (or the head was rewound): the entry it names is gone or differs.
+        Some((_, Some(last_id))) if !head_seen => {
+            Ok(ChainStatus::Broken { audit_event_id: last_id, created_at: None, action: None })
         }
         None if entries > 0 => Ok(ChainStatus::Broken { audit_event_id: after, created_at: None, action: None }),
         _ => Ok(ChainStatus::Verified { entries }),

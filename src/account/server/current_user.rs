@@ -26,7 +26,19 @@ pub async fn current_user() -> AppResult<Option<CurrentUser>> {
     Ok(users::find_current(&state.db, user_id).await?)
 }
 
+/// The signed-in user. A member whose organisation requires two-factor and who has not set it up yet is
+/// refused everywhere but the set-up itself (`require_user_setting_up`), as the page guard refuses pages.
 pub async fn require_user() -> AppResult<CurrentUser> {
+    let user = require_user_setting_up().await?;
+    if user.must_set_up_two_factor() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// The signed-in user, even one who still has to set up the two-factor their organisation requires: for the
+/// functions of `/settings/security`.
+pub async fn require_user_setting_up() -> AppResult<CurrentUser> {
     current_user().await?.ok_or(AppError::Unauthenticated)
 }
 

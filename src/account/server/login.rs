@@ -14,6 +14,11 @@ use crate::platform::state::AppState;
 use crate::shared::{EmailAddress, Password, UserId};
 use std::time::{Duration, Instant};
 
+/// A log-in went all the way through: the account starts with a clean failure count again.
+pub fn clear_failures(state: &AppState, email: &str) {
+    state.limits.login_accounts.forget(&email.trim().to_lowercase());
+}
+
 /// The failed-log-in budgets one attempt draws on: its account's and its address's.
 struct Budget {
     account_key: String,
@@ -67,10 +72,9 @@ pub async fn verify(
     };
     let valid = password::verify_password(state, hash, attempt).await?;
     match user_id {
-        Some(user_id) if valid => {
-            state.limits.login_accounts.forget(&budget.account_key);
-            Ok(user_id)
-        }
+        // The account's failure count is cleared only once the whole log-in succeeded (`clear_failures`): a
+        // right password must not reset the count of wrong authentication codes.
+        Some(user_id) if valid => Ok(user_id),
         _ => {
             let lock = budget.record_failure(state);
             audit_failure(state, user_id, facts, lock, "wrong password").await?;

@@ -110,10 +110,14 @@ pub async fn accept_invite(
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     // Re-checked while using it: the invite may have been revoked, or its creator demoted, since it was read.
-    let used = sqlx::query(&format!(
-        "UPDATE invite SET used_at = $2 WHERE invite_id = $1 AND invite_id IN
-         (SELECT i.invite_id FROM invite i WHERE i.invite_id = $1 AND {INVITE_IS_OPEN})"
-    ))
+    // The conditions are on the updated row itself, so PostgreSQL re-checks them after waiting for a revoke
+    // or another accept that holds the row (a demotion or removal revokes the creator's invites too).
+    let used = sqlx::query(
+        "UPDATE invite SET used_at = $2
+         WHERE invite_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+           AND EXISTS (SELECT 1 FROM app_user c WHERE c.app_user_id = invite.created_by
+                       AND c.organisation_id = invite.organisation_id AND c.role = 'admin')",
+    )
     .bind(invite.invite_id)
     .bind(now)
     .execute(&mut *tx)

@@ -29,7 +29,7 @@ pub fn AuditPage() -> impl IntoView {
                             let which = match (created_at, action) {
                                 (Some(at), Some(action)) => format!("entry #{audit_event_id} ({}, {})", format_instant(at), action.label()),
                                 (Some(at), None) => format!("entry #{audit_event_id} ({})", format_instant(at)),
-                                _ => format!("the entries after #{audit_event_id}"),
+                                _ => format!("entry #{audit_event_id}, which was removed"),
                             };
                             view! {
                                 <p class="form-error" role="alert" data-testid="audit-chain">

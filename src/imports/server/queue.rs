@@ -59,7 +59,8 @@ pub async fn claim_next(
     let lock = match db.backend {
         // Several workers may poll at once; each skips jobs another is claiming, and organisations another is
         // taking a turn from (their row is locked until that claim commits), so a turn is not given twice.
-        Backend::Postgres => "FOR UPDATE OF i, o SKIP LOCKED",
+        // NO KEY: it must not wait for, or block, inserts that merely reference the organisation.
+        Backend::Postgres => "FOR NO KEY UPDATE OF i, o SKIP LOCKED",
         // SQLite runs one write statement at a time, which is already exclusive.
         Backend::Sqlite => "",
     };

@@ -255,7 +255,7 @@ pub async fn authorise(
         // start. The session UPDATE above made this SQLite transaction the one writer; PostgreSQL serialises
         // them on the organisation row.
         if db.backend == Backend::Postgres {
-            sqlx::query("SELECT organisation_id FROM organisation WHERE organisation_id = $1 FOR UPDATE")
+            sqlx::query("SELECT organisation_id FROM organisation WHERE organisation_id = $1 FOR NO KEY UPDATE")
                 .bind(session.organisation_id)
                 .execute(&mut *tx)
                 .await?;
