@@ -3,6 +3,7 @@ use super::crypto::SecretBox;
 use super::db::Db;
 use super::error::ServerResult;
 use super::http::rate_limit::Limits;
+use crate::banks::model::Owner;
 use crate::banks::server::{BankAccount, BankTransaction, Catalog};
 use crate::shared::{ImportId, OrganisationId};
 use axum::extract::FromRef;
@@ -42,7 +43,7 @@ pub struct AppState {
 /// Either way the summary is stored in the same statement that marks the import finished.
 #[derive(Clone, Copy)]
 pub struct ImportSummaries {
-    pub fresh: fn(&[BankAccount]) -> Box<dyn ImportSummary>,
+    pub fresh: fn(&[Owner], &[BankAccount]) -> Box<dyn ImportSummary>,
     pub from_stored: for<'a> fn(&'a AppState, OrganisationId, ImportId) -> BoxFuture<'a, ServerResult<String>>,
 }
 

@@ -227,3 +227,80 @@ async fn a_job_whose_worker_keeps_dying_ends_failed_instead_of_running_for_ever(
     let (status, error, _, _) = app.import_row(import_id).await;
     assert_eq!((status.as_str(), error.as_deref()), ("failed", Some("InternalError")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfers_between_the_applicants_own_accounts_are_never_income_or_spending() {
+    let app = spawn_app().await;
+    let (client_id, org, _) = app.business("own-transfers@example.com").await;
+    let mut run = WidgetRun::new(&client_id, "test-joint");
+    run.months = Some("12");
+    let import_id = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let owners: Vec<(String,)> = sqlx::query_as("SELECT name FROM import_owner WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let owners: Vec<String> = owners.into_iter().map(|o| o.0).collect();
+    assert!(
+        owners.contains(&"Jan Kowalski".to_string()) && owners.contains(&"Anna Kowalska".to_string()),
+        "{owners:?}"
+    );
+    let ibans: Vec<(String,)> = sqlx::query_as("SELECT iban FROM import_account WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let ibans: Vec<String> = ibans.into_iter().map(|i| i.0.replace(' ', "")).collect();
+    let rows: Vec<(String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT t.transaction_on, t.amount_minor, t.party, t.party_iban FROM import_transaction t
+         JOIN import_account a ON a.import_account_id = t.import_account_id WHERE a.import_id = $1",
+    )
+    .bind(import_id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let own = |party: &Option<String>, iban: &Option<String>| {
+        iban.as_ref().is_some_and(|i| ibans.contains(&i.replace(' ', "").to_uppercase()))
+            || party.as_ref().is_some_and(|p| owners.contains(p))
+    };
+    let own_count = rows.iter().filter(|(_, _, p, i)| own(p, i)).count() as i64;
+    assert!(own_count > 0, "test-joint moves money between Jan's accounts");
+
+    let analysis = stored_analysis(&app, import_id).await;
+    assert_eq!(analysis.own_transfers, own_count);
+    assert!(analysis.income.iter().all(|i| !owners.contains(&i.party)), "{:?}", analysis.income);
+    for month in &analysis.months {
+        let of_month = rows.iter().filter(|(on, _, p, i)| on.starts_with(&month.month) && !own(p, i));
+        let inflow: i64 = of_month.clone().map(|r| r.1).filter(|a| *a > 0).sum();
+        let outflow: i64 = of_month.map(|r| r.1).filter(|a| *a < 0).sum();
+        assert_eq!((month.inflow_minor, month.outflow_minor), (inflow, outflow), "{}", month.month);
+    }
+    assert_eq!(analysis, analysis_of_stored_rows(&app, org, import_id).await, "tallied and stored agree");
+
+    // A co-owner paying into the joint account every month is not income; a stranger doing the same is.
+    let (account,): (i64,) = sqlx::query_as("SELECT MIN(import_account_id) FROM import_account WHERE import_id = $1")
+        .bind(import_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for (party, tag) in [("Anna Kowalska", "anna"), ("Zofia Obca", "zofia")] {
+        for month in ["2001-01", "2001-02", "2001-03"] {
+            sqlx::query(
+                "INSERT INTO import_transaction (import_account_id, provider_id, transaction_on, amount_minor, title,
+                    party, kind, status) VALUES ($1, $2, $3, 500000, 'Przelew', $4, 'Przelew przychodzący', 'DONE')",
+            )
+            .bind(account)
+            .bind(format!("{tag}-{month}"))
+            .bind(format!("{month}-10"))
+            .bind(party)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+    }
+    let income: Vec<String> =
+        analysis_of_stored_rows(&app, org, import_id).await.income.into_iter().map(|i| i.party).collect();
+    assert!(income.contains(&"Zofia Obca".to_string()), "{income:?}");
+    assert!(!income.contains(&"Anna Kowalska".to_string()), "{income:?}");
+}

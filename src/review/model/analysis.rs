@@ -37,6 +37,10 @@ pub struct Analysis {
     pub income: Vec<IncomeSource>,
     pub kinds: Vec<KindTotal>,
     pub cash_withdrawn_minor: i64,
+    /// Transfers between the applicant's own accounts (party IBAN among the import's accounts, or the party is
+    /// one of the owners): left out of income, inflow and outflow, which would otherwise count them twice.
+    #[serde(default)]
+    pub own_transfers: i64,
     pub flags: Vec<String>,
 }
 
@@ -89,6 +93,7 @@ mod tests {
             income: vec![IncomeSource { party: "Employer".into(), months: 2, average_minor: 900_000 }],
             kinds: vec![],
             cash_withdrawn_minor: 10_000,
+            own_transfers: 0,
             flags: vec![],
         };
         a.derive_flags(false);
@@ -103,6 +108,7 @@ mod tests {
             income: vec![],
             kinds: vec![],
             cash_withdrawn_minor: 300_000,
+            own_transfers: 0,
             flags: vec![],
         };
         a.derive_flags(true);

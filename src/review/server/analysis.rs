@@ -2,6 +2,7 @@
 //! (no second pass over 100,000 rows), or grouped in SQL over the stored rows (a resumed import, an import
 //! stored before the analysis existed, figures of an import still running).
 
+use crate::banks::model::Owner;
 use crate::banks::server::{BankAccount, BankTransaction};
 use crate::imports::model::ImportStatus;
 use crate::imports::server::reads::{self, OwnedImport};
@@ -16,13 +17,43 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Which of the bank's `kind` texts mean cash withdrawals (Polish and German demo banks, common English).
 const CASH_KINDS: &str = "(LOWER(kind) LIKE '%bankomat%' OR LOWER(kind) LIKE '%bargeld%' OR LOWER(kind) LIKE '%atm%')";
 
+/// SQL for "this row is a transfer between the applicant's own accounts": the same test as
+/// [`OwnParties::is_own`] (IBANs compared without spaces, upper case; names trimmed of spaces, exact).
+const OWN_TRANSFER: &str = "((party_iban IS NOT NULL AND REPLACE(UPPER(party_iban), ' ', '') IN
+        (SELECT REPLACE(UPPER(iban), ' ', '') FROM import_account WHERE import_id = $1))
+    OR (party IS NOT NULL AND TRIM(party) IN (SELECT TRIM(name) FROM import_owner WHERE import_id = $1)))";
+
+/// The applicant's own accounts and names, to tell a transfer between their accounts from income or spending.
+struct OwnParties {
+    ibans: BTreeSet<String>,
+    names: BTreeSet<String>,
+}
+
+impl OwnParties {
+    fn new(owners: &[Owner], accounts: &[BankAccount]) -> Self {
+        Self {
+            ibans: accounts.iter().map(|a| normalise_iban(&a.iban)).collect(),
+            names: owners.iter().map(|o| o.name.trim_matches(' ').to_string()).collect(),
+        }
+    }
+
+    fn is_own(&self, t: &BankTransaction) -> bool {
+        t.party_iban.as_deref().is_some_and(|iban| self.ibans.contains(&normalise_iban(iban)))
+            || t.party.as_deref().is_some_and(|party| self.names.contains(party.trim_matches(' ')))
+    }
+}
+
+fn normalise_iban(iban: &str) -> String {
+    iban.chars().filter(|c| *c != ' ').map(|c| c.to_ascii_uppercase()).collect()
+}
+
 pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     let import_id = import.id();
     let accounts = "SELECT import_account_id FROM import_account WHERE import_id = $1";
     let flows: Vec<MonthFlow> = sqlx::query_as(&format!(
         "SELECT SUBSTR(transaction_on, 1, 7) AS month,
-                CAST(COALESCE(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS inflow_minor,
-                CAST(COALESCE(SUM(CASE WHEN amount_minor < 0 THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS outflow_minor,
+                CAST(COALESCE(SUM(CASE WHEN amount_minor > 0 AND NOT {OWN_TRANSFER} THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS inflow_minor,
+                CAST(COALESCE(SUM(CASE WHEN amount_minor < 0 AND NOT {OWN_TRANSFER} THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS outflow_minor,
                 COUNT(*) AS transactions
          FROM import_transaction WHERE import_account_id IN ({accounts})
          GROUP BY SUBSTR(transaction_on, 1, 7) ORDER BY month"
@@ -51,7 +82,7 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     let income: Vec<(String, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT party, COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)), CAST(SUM(amount_minor) AS BIGINT), COUNT(*)
          FROM import_transaction
-         WHERE import_account_id IN ({accounts}) AND amount_minor > 0 AND party IS NOT NULL
+         WHERE import_account_id IN ({accounts}) AND amount_minor > 0 AND party IS NOT NULL AND NOT {OWN_TRANSFER}
          GROUP BY party HAVING COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)) >= {INCOME_MONTHS}"
     ))
     .bind(import_id)
@@ -67,6 +98,12 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     let (cash,): (i64,) = sqlx::query_as(&format!(
         "SELECT CAST(COALESCE(SUM(-amount_minor), 0) AS BIGINT) FROM import_transaction
          WHERE import_account_id IN ({accounts}) AND amount_minor < 0 AND {CASH_KINDS}"
+    ))
+    .bind(import_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let (own_transfers,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM import_transaction WHERE import_account_id IN ({accounts}) AND {OWN_TRANSFER}"
     ))
     .bind(import_id)
     .fetch_one(&db.pool)
@@ -90,6 +127,7 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
         income: top_income(income.into_iter().map(|(party, months, sum, count)| (party, months, sum / count.max(1)))),
         kinds: top_kinds(kinds.into_iter()),
         cash_withdrawn_minor: cash,
+        own_transfers,
         flags: Vec::new(),
     };
     analysis.derive_flags(partial > 0);
@@ -175,6 +213,8 @@ struct Tally {
     payers: HashMap<String, PayerTally>,
     kinds: HashMap<String, KindTally>,
     cash_withdrawn_minor: i64,
+    own: OwnParties,
+    own_transfers: i64,
 }
 
 impl ImportSummary for Tally {
@@ -183,7 +223,11 @@ impl ImportSummary for Tally {
             let month = month_key(t.transaction_on);
             let flow = self.months.entry(month).or_default();
             flow.transactions += 1;
-            if t.amount_minor > 0 {
+            let own = self.own.is_own(t);
+            self.own_transfers += i64::from(own);
+            if own {
+                // Money moved between the applicant's own accounts: neither income nor spending.
+            } else if t.amount_minor > 0 {
                 flow.inflow_minor += t.amount_minor;
                 if let Some(party) = &t.party {
                     let payer = entry(&mut self.payers, party, PayerTally::default);
@@ -228,6 +272,7 @@ impl ImportSummary for Tally {
             income: top_income(payers.map(|(party, p)| (party, p.months.len() as i64, p.sum_minor / p.count.max(1)))),
             kinds: top_kinds(self.kinds.into_iter().map(|(kind, k)| (kind, k.count, k.total_minor))),
             cash_withdrawn_minor: self.cash_withdrawn_minor,
+            own_transfers: self.own_transfers,
             flags: Vec::new(),
         };
         analysis.derive_flags(partial);
@@ -239,7 +284,7 @@ impl ImportSummary for Tally {
 /// stored, or read from the stored rows for a run that resumed part-way.
 pub const SUMMARIES: ImportSummaries = ImportSummaries { fresh: tally_for, from_stored: analyse_stored };
 
-fn tally_for(accounts: &[BankAccount]) -> Box<dyn ImportSummary> {
+fn tally_for(owners: &[Owner], accounts: &[BankAccount]) -> Box<dyn ImportSummary> {
     Box::new(Tally {
         currency: accounts.first().map(|a| a.currency.clone()).unwrap_or_default(),
         months: BTreeMap::new(),
@@ -247,6 +292,8 @@ fn tally_for(accounts: &[BankAccount]) -> Box<dyn ImportSummary> {
         payers: HashMap::new(),
         kinds: HashMap::new(),
         cash_withdrawn_minor: 0,
+        own: OwnParties::new(owners, accounts),
+        own_transfers: 0,
     })
 }
 

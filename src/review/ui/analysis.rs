@@ -42,6 +42,9 @@ fn Figures(a: Analysis) -> impl IntoView {
                         {a.income.iter().map(|i| view! { <li><strong>{i.party.clone()}</strong>{format!(": about {} in {} months", money(i.average_minor), i.months)}</li> }).collect_view()}
                     </ul>
                 }.into_any() }}
+                {(a.own_transfers > 0).then(|| view! {
+                    <p class="hint" data-testid="own-transfers">{format!("{} transfers between the applicant's own accounts are left out of income, money in and money out.", a.own_transfers)}</p>
+                })}
             </div>
             <div>
                 <h3>"By kind"</h3>
