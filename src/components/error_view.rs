@@ -8,7 +8,9 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
     set_status(error.status());
-    view! { <p class="form-error" role="alert">{error.to_string()}</p> }
+    let set_up = (error == AppError::TwoFactorSetupRequired)
+        .then(|| view! { " " <a href="/settings/security?required=1">"Set up two-factor authentication"</a> });
+    view! { <p class="form-error" role="alert">{error.to_string()}{set_up}</p> }
 }
 
 /// Sets the status of the server-rendered response.

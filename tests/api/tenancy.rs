@@ -603,6 +603,7 @@ async fn an_organisation_that_requires_two_factor_sends_members_without_it_to_se
     let (_, org, owner) = app.business("require@example.com").await;
     let member = app.member(org, "no-2fa@example.com", Role::Reviewer).await;
     assert_eq!(app.dashboard_html(&member).await.0, 200);
+    let token = invite(&app, &owner, "joiner-2fa@example.com", "viewer").await;
     let refused = post(&app, &member, "/api/security/require", &[("required", "on")]).await;
     assert_eq!(refused.status(), 403, "admins only");
     assert!(ok(&post(&app, &owner, "/api/security/require", &[("required", "on")]).await));
@@ -613,6 +614,10 @@ async fn an_organisation_that_requires_two_factor_sends_members_without_it_to_se
     }
     let api = post(&app, &member, "/api/applications/latest", &[]).await;
     assert_eq!(api.status(), 403, "server functions refuse them too");
+    assert_eq!(app_error(api).await, AppError::TwoFactorSetupRequired);
+    // Someone joining through an invite (made before the requirement) is sent to set-up too.
+    let joined = accept(&app, &token).await;
+    assert!(format!("{:?}", joined.headers()).contains("/settings/security?required=1"), "{:?}", joined.headers());
     let page = app_page(&app, &member, "/settings/security?required=1").await;
     assert!(page.contains("Your organisation requires two-factor authentication"));
     // At the next log-in they are sent straight there; once it is on, the portal opens again.
@@ -622,6 +627,9 @@ async fn an_organisation_that_requires_two_factor_sends_members_without_it_to_se
     assert!(format!("{:?}", r.headers()).contains("/settings/security?required=1"), "{:?}", r.headers());
     enable_two_factor(&app, &member).await;
     assert_eq!(app.dashboard_html(&member).await.0, 200);
+    // An admin bound by their own requirement can still lift it on the set-up page.
+    assert!(ok(&post(&app, &owner, "/api/security/require", &[]).await));
+    assert!(ok(&post(&app, &owner, "/api/security/require", &[("required", "on")]).await));
     // Required means it cannot be turned off.
     let off = post(&app, &member, "/api/security/disable", &[("code", "000000")]).await;
     assert!(matches!(app_error(off).await, AppError::Conflict(_)));

@@ -78,8 +78,11 @@ pub async fn disable_two_factor(code: Secret) -> AppResult<()> {
 pub async fn require_two_factor(required: Option<String>) -> AppResult<()> {
     use crate::account::server::{current_user, two_factor};
     use crate::platform::{http::request, state::AppState};
-    use crate::shared::Role;
-    let admin = current_user::require_role(Role::can_manage_team).await?;
+    // An admin who just required it of everyone, themselves included, can still change their mind here.
+    let admin = current_user::require_user_setting_up().await?;
+    if !admin.role.can_manage_team() {
+        return Err(crate::error::AppError::Forbidden);
+    }
     let state = AppState::from_context()?;
     let required = required.is_some_and(|v| v == "on" || v == "true");
     Ok(two_factor::set_required(&state.db, &admin, required, request::client_ip().await).await?)

@@ -137,7 +137,13 @@ pub async fn accept_invite(token: Secret, password: Secret) -> AppResult<()> {
     match team::accept_invite(&state.db, &invite, &hash, request::client_ip().await).await? {
         AcceptOutcome::Joined { user_id } => {
             TypedSession::extract().await?.log_in(user_id).await?;
-            leptos_axum::redirect("/dashboard");
+            let must_set_up =
+                crate::account::server::two_factor::required_in(&state.db, invite.organisation_id).await?;
+            leptos_axum::redirect(if must_set_up {
+                crate::account::api::auth::SET_UP_TWO_FACTOR
+            } else {
+                "/dashboard"
+            });
             Ok(())
         }
         AcceptOutcome::AlreadyUsed => Err(gone()),

@@ -259,7 +259,10 @@ pub async fn verify(db: &Db, organisation_id: OrganisationId) -> ServerResult<Ch
         Some((_, Some(last_id))) if !head_seen => {
             Ok(ChainStatus::Broken { audit_event_id: last_id, created_at: None, action: None })
         }
-        None if entries > 0 => Ok(ChainStatus::Broken { audit_event_id: after, created_at: None, action: None }),
+        // Entries without a head, or a head naming no entry: both only come from editing the tables.
+        None | Some((_, None)) if entries > 0 => {
+            Ok(ChainStatus::Broken { audit_event_id: after, created_at: None, action: None })
+        }
         _ => Ok(ChainStatus::Verified { entries }),
     }
 }

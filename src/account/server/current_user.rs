@@ -31,7 +31,7 @@ pub async fn current_user() -> AppResult<Option<CurrentUser>> {
 pub async fn require_user() -> AppResult<CurrentUser> {
     let user = require_user_setting_up().await?;
     if user.must_set_up_two_factor() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::TwoFactorSetupRequired);
     }
     Ok(user)
 }
