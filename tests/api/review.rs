@@ -275,6 +275,12 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
         .await
         .unwrap();
     assert_eq!(json["import"]["id"], import_id.get());
+    // The export carries the figures the page shows, from the same stored analysis.
+    let shown =
+        app.post_form_with(&owner, "/api/applications/analysis", &[("import_id", &import_id.to_string())]).await;
+    let shown: serde_json::Value = serde_json::from_str(&shown.text().await.unwrap()).unwrap();
+    assert_eq!(json["analysis"], shown);
+    assert!(json["analysis"]["months"].as_array().is_some_and(|m| !m.is_empty()));
     assert_eq!(json["import"]["ownerExternalId"], "loan-77");
     assert_eq!(json["import"]["monthsRequested"], 12);
     assert_eq!(json["owners"][0]["name"], "Jan Kowalski");

@@ -200,7 +200,21 @@ async fn write_json(db: &Db, import: &OwnedImport, target_name: String, tx: &Sen
         send(tx, "]}".into()).await?;
     }
     let decisions = decide::decisions(db, import).await?;
-    send(tx, format!("],\"decisions\":{}}}", serde_json::to_string(&decisions)?)).await
+    // The same figures the page shows (null while the import runs or after its data was erased).
+    let analysis = if import.status().is_finished() && import.summary().erased_at.is_none() {
+        Some(super::analysis::stored_or_analyse(db, import).await?)
+    } else {
+        None
+    };
+    send(
+        tx,
+        format!(
+            "],\"decisions\":{},\"analysis\":{}}}",
+            serde_json::to_string(&decisions)?,
+            serde_json::to_string(&analysis)?
+        ),
+    )
+    .await
 }
 
 /// A CSV cell, every one of them: quoted when needed, and text a spreadsheet would run as a formula is
