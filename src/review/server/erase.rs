@@ -8,8 +8,6 @@ use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
 use crate::shared::ImportId;
-use crate::webhooks::model::EventType;
-use crate::webhooks::server::outbox;
 
 pub enum EraseOutcome {
     Erased,
@@ -18,16 +16,16 @@ pub enum EraseOutcome {
 }
 
 /// Erases what the bank gave us for one application through the one erase path (`imports::server::erase`),
-/// with its audit entry and `application.erased` webhook in the same transaction.
+/// with its audit entry in the same transaction (the path queues the `application.erased` webhook).
 pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<String>) -> ServerResult<EraseOutcome> {
     let mut tx = db.pool.begin().await?;
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT status, owner_external_id FROM import WHERE import_id = $1 AND organisation_id = $2")
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT status FROM import WHERE import_id = $1 AND organisation_id = $2")
             .bind(import_id)
             .bind(actor.organisation_id())
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((status, owner_external_id)) = row else { return Ok(EraseOutcome::NotFound) };
+    let Some((status,)) = row else { return Ok(EraseOutcome::NotFound) };
     if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) {
         return Ok(EraseOutcome::NotFinished);
     }
@@ -42,8 +40,6 @@ pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<St
         ip,
     );
     audit::record(&mut tx, &event).await?;
-    let data = serde_json::json!({ "importId": import_id, "ownerExternalId": owner_external_id, "reason": "request" });
-    outbox::enqueue(&mut *tx, actor.organisation_id(), EventType::ApplicationErased, data).await?;
     tx.commit().await?;
     Ok(EraseOutcome::Erased)
 }

@@ -8,8 +8,6 @@ use crate::imports::server::erase::erase_data;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::shared::{ImportId, OrganisationId};
-use crate::webhooks::model::EventType;
-use crate::webhooks::server::outbox;
 
 pub const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Imports erased per query, so a first run over years of data does not hold one huge transaction.
@@ -48,8 +46,8 @@ async fn erase_expired_of(db: &Db, organisation_id: OrganisationId, cutoff: i64,
     let mut erased = 0;
     let mut after = 0i64;
     loop {
-        let batch: Vec<(ImportId, Option<String>)> = sqlx::query_as(
-            "SELECT import_id, owner_external_id FROM import
+        let batch: Vec<(ImportId,)> = sqlx::query_as(
+            "SELECT import_id FROM import
              WHERE organisation_id = $1 AND created_at < $2 AND erased_at IS NULL AND import_id > $3
                AND status IN ($4, $5, $6)
              ORDER BY import_id LIMIT $7",
@@ -63,15 +61,9 @@ async fn erase_expired_of(db: &Db, organisation_id: OrganisationId, cutoff: i64,
         .bind(BATCH)
         .fetch_all(&db.pool)
         .await?;
-        for (import_id, owner_external_id) in &batch {
+        for (import_id,) in &batch {
             let mut tx = db.pool.begin().await?;
-            if erase_data(&mut tx, *import_id, ErasureReason::Retention, now).await? {
-                let data = serde_json::json!({
-                    "importId": import_id, "ownerExternalId": owner_external_id, "reason": "retention"
-                });
-                outbox::enqueue(&mut *tx, organisation_id, EventType::ApplicationErased, data).await?;
-                erased += 1;
-            }
+            erased += i64::from(erase_data(&mut tx, *import_id, ErasureReason::Retention, now).await?);
             tx.commit().await?;
             after = import_id.get();
         }
