@@ -16,7 +16,12 @@ use std::time::{Duration, Instant};
 
 /// A log-in went all the way through: the account starts with a clean failure count again.
 pub fn clear_failures(state: &AppState, email: &str) {
-    state.limits.login_accounts.forget(&email.trim().to_lowercase());
+    state.limits.login_accounts.forget(&account_key(email));
+}
+
+/// The key of an account's failure budget.
+fn account_key(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 /// The failed-log-in budgets one attempt draws on: its account's and its address's.
@@ -29,11 +34,8 @@ struct Budget {
 impl Budget {
     /// Refuses the attempt at once while either budget is locked.
     fn check(state: &AppState, email: &str, facts: Option<RequestFacts>) -> Result<Self, AppError> {
-        let budget = Self {
-            account_key: email.trim().to_lowercase(),
-            address: facts.map(|f| f.limit_key()),
-            now: Instant::now(),
-        };
+        let budget =
+            Self { account_key: account_key(email), address: facts.map(|f| f.limit_key()), now: Instant::now() };
         let limits = &state.limits;
         let locked = limits
             .login_accounts
