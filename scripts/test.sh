@@ -15,6 +15,8 @@ export RUSTFLAGS="--cfg erase_components"
 # Everything below is also kept in a log, so the closing line can total the runners' summaries.
 LOG=$(mktemp)
 exec > >(tee "$LOG") 2>&1
+# Every exchange with the PSD2 sandbox bank in the runs below is recorded, then checked against the official spec.
+export APP_XS2A_RECORD=$(mktemp)
 
 echo "== format"
 cargo fmt --check
@@ -43,7 +45,10 @@ TEST_DATABASE_URL="postgres://postgres@127.0.0.1:${PG_TEST_PORT:-54329}/postgres
 echo "== Rust tests on SQLite (unit and integration)"
 cargo test --features ssr
 
+echo "== PSD2 traffic against the official NextGenPSD2 OpenAPI file (openapi-core)"
+bash scripts/xs2a-conformance.sh "$APP_XS2A_RECORD"
+
 # One plain closing line with the totals of every cargo test run above (SQLite and PostgreSQL), e2e and the API contract.
-totals=$(grep -hE "^test result: |^e2e: [0-9]+ passed|^api contract: [0-9]+ passed" "$LOG" | grep -Eo "[0-9]+ (passed|failed)" \
+totals=$(grep -hE "^test result: |^e2e: [0-9]+ passed|^api contract: [0-9]+ passed|^xs2a conformance: [0-9]+ passed" "$LOG" | grep -Eo "[0-9]+ (passed|failed)" \
   | awk '{s[$2]+=$1} END {printf "%d passed, %d failed", s["passed"], s["failed"]}')
 echo "all tests: $totals"

@@ -14,6 +14,7 @@ pub mod components;
 pub mod error;
 pub mod imports;
 pub mod integrations;
+pub mod psd2_sandbox;
 pub mod review;
 pub mod shared;
 pub mod webhooks;

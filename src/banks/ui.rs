@@ -4,6 +4,7 @@ use super::api::list_banks;
 use super::model::Environment;
 use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
+use crate::psd2_sandbox::model::{PSU_SCENARIOS, TARGET_ID};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -32,7 +33,8 @@ pub fn BanksPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match banks.await {
                         Ok(list) => {
-                            let sandbox = list.iter().any(|b| b.environment == Environment::Sandbox);
+                            let sandbox = list.iter().any(|b| b.environment == Environment::Sandbox && b.id.starts_with("demo-"));
+                            let psd2_sandbox = list.iter().any(|b| b.id == TARGET_ID);
                             view! {
                             {list.is_empty().then(|| view! { <p class="muted">"No banks are offered on this installation yet."</p> })}
                             <div class="table-wrap">
@@ -56,6 +58,7 @@ pub fn BanksPage() -> impl IntoView {
                                 </table>
                             </div>
                             {sandbox.then(demo_bank_guide)}
+                            {psd2_sandbox.then(psd2_sandbox_guide)}
                         }.into_any()
                         }
                         Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
@@ -78,6 +81,26 @@ fn demo_bank_guide() -> impl IntoView {
                     <tbody>
                         {TEST_LOGINS.iter().map(|(login, password, what)| view! {
                             <tr><td><code>{*login}</code></td><td><code>{*password}</code></td><td>{*what}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// The PSD2 sandbox bank's scenario PSU ids (shown where it is offered).
+fn psd2_sandbox_guide() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Try redirect SCA with the Insight PSD2 Sandbox"</h2>
+            <p>"The Insight PSD2 Sandbox is a bank that speaks the Berlin Group NextGenPSD2 API, as real PSD2 banks do: the widget opens the bank's own page, where you type a PSU ID and any password and press Approve or Cancel. Each PSU ID behaves differently:"</p>
+            <div class="table-wrap">
+                <table data-testid="psu-ids">
+                    <thead><tr><th>"PSU ID"</th><th>"What happens"</th></tr></thead>
+                    <tbody>
+                        {PSU_SCENARIOS.iter().map(|(id, what)| view! {
+                            <tr><td><code>{*id}</code></td><td>{*what}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

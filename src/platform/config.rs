@@ -25,6 +25,13 @@ pub struct Settings {
     pub disabled_targets: Vec<String>,
     /// Whether sandbox bank targets (the Demo Bank) exist on this instance; `APP_SANDBOX=off` removes them.
     pub sandbox: bool,
+    /// `APP_BANKS_FILE`: the registry of PSD2 banks (TOML, README *PSD2 banks*).
+    pub banks_file: Option<std::path::PathBuf>,
+    /// Whether the Insight PSD2 Sandbox bank is mounted at `/sandbox/xs2a` and offered (`APP_XS2A_SANDBOX=off`
+    /// removes it; so does `APP_SANDBOX=off`).
+    pub xs2a_sandbox: bool,
+    /// `APP_XS2A_RECORD`: a file the sandbox bank appends every API exchange to (the conformance check).
+    pub xs2a_record: Option<std::path::PathBuf>,
     /// How often the retention job runs (once per period across all instances).
     pub retention_interval: Duration,
     /// Whether this process runs the retention job by itself (tests drive it).
@@ -218,6 +225,13 @@ impl Settings {
                 Some("off" | "false" | "0") => false,
                 Some(other) => anyhow::bail!("APP_SANDBOX={other:?} must be on or off"),
             },
+            banks_file: var("APP_BANKS_FILE").map(std::path::PathBuf::from),
+            xs2a_sandbox: match var("APP_XS2A_SANDBOX").as_deref().map(str::trim) {
+                None | Some("on" | "true" | "1") => true,
+                Some("off" | "false" | "0") => false,
+                Some(other) => anyhow::bail!("APP_XS2A_SANDBOX={other:?} must be on or off"),
+            },
+            xs2a_record: var("APP_XS2A_RECORD").map(std::path::PathBuf::from),
             disabled_targets: var("APP_DISABLED_TARGETS")
                 .map(|v| v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                 .unwrap_or_default(),

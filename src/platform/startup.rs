@@ -8,7 +8,8 @@ use super::http::{assets, csrf, headers, input, request, statuses};
 use super::state::AppState;
 use crate::account::server::guard;
 use crate::app::{shell, App};
-use crate::banks::server::{Catalog, TargetId};
+use crate::banks::server::psd2::{Registry, Xs2aBank};
+use crate::banks::server::{Catalog, Connector, TargetId};
 use crate::imports::server::worker;
 use crate::review::server::{analysis, export};
 use crate::widget::server::http as widget_http;
@@ -42,17 +43,14 @@ impl Application {
         let secrets = super::crypto::SecretBox::load(settings.secret_key.as_deref(), &settings.key_file())?;
         let (db, store) = Db::connect(&settings.database_url).await?;
         crate::account::server::audit::chain_entries_from_before(&db).await?;
-        let disabled: Vec<TargetId> =
-            settings.disabled_targets.iter().filter_map(|t| TargetId::parse(t).ok()).collect();
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        let catalog = catalog(&settings, local)?;
         let state = AppState {
             leptos_options,
             db,
             hash_permits: Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1))),
-            catalog: Arc::new(if settings.sandbox {
-                Catalog::from_config(&disabled)
-            } else {
-                Catalog::from_config(&disabled).without_sandbox()
-            }),
+            catalog: Arc::new(catalog),
             import_queued: Arc::new(tokio::sync::Notify::new()),
             limits: Arc::new(Limits::new(&settings)),
             settings: Arc::new(settings),
@@ -61,7 +59,6 @@ impl Application {
             secrets: Arc::new(secrets),
         };
         let router = router(state.clone(), store.clone());
-        let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         Ok(Self { listener, router, state, store })
     }
 
@@ -80,6 +77,7 @@ impl Application {
                 limits.sweep();
             }
         });
+        let probes = tokio::spawn(probe_banks(self.state.catalog.clone()));
         let maintenance =
             self.state.settings.retention_in_background.then(|| tokio::spawn(run_maintenance(self.state.clone())));
         let mut workers = worker::spawn_workers(&self.state);
@@ -94,6 +92,7 @@ impl Application {
         .await;
         deletion.abort();
         sweeper.abort();
+        probes.abort();
         if let Some(m) = maintenance {
             m.abort();
         }
@@ -103,6 +102,38 @@ impl Application {
             tracing::warn!("an import worker did not stop in time");
         }
         Ok(())
+    }
+}
+
+/// The bank targets of this instance: the Demo Bank, the PSD2 banks of `APP_BANKS_FILE` (a bad file stops
+/// start-up), and the Insight PSD2 Sandbox, reached on this instance's own listener.
+fn catalog(settings: &Settings, local: SocketAddr) -> anyhow::Result<Catalog> {
+    let disabled: Vec<TargetId> = settings.disabled_targets.iter().filter_map(|t| TargetId::parse(t).ok()).collect();
+    let mut more: Vec<Arc<dyn Connector>> = Vec::new();
+    if let Some(file) = &settings.banks_file {
+        for entry in Registry::load(file)? {
+            more.push(Arc::new(Xs2aBank::new(&entry).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?));
+        }
+    }
+    if settings.sandbox && settings.xs2a_sandbox {
+        let ip = match local.ip() {
+            std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+            ip => ip,
+        };
+        let entry = crate::psd2_sandbox::server::bank_entry(&format!("http://{}", SocketAddr::new(ip, local.port())))?;
+        more.push(Arc::new(Xs2aBank::new(&entry).map_err(|e| anyhow::anyhow!("the PSD2 sandbox bank: {e}"))?));
+    }
+    let catalog = Catalog::from_config(&[]).with_more(more).with_disabled(&disabled);
+    Ok(if settings.sandbox { catalog } else { catalog.without_sandbox() })
+}
+
+/// Probes every bank now and then, for the health column of `/banks`.
+async fn probe_banks(catalog: Arc<Catalog>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        catalog.probe_all().await;
     }
 }
 
@@ -163,6 +194,7 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
         .route(LOADER_ROUTE, axum::routing::get(widget_http::loader_script))
         .route(EXPORT_ROUTE, axum::routing::get(export::export))
         .merge(crate::widget::server::embed::routes())
+        .merge(sandbox_bank(&state))
         .merge(crate::integrations::server::openapi::routes(&state))
         .leptos_routes_with_context(&state, route_list(), provide_request_nonce, move || shell(options.clone()))
         .fallback_service(static_files(&state))
@@ -188,6 +220,17 @@ pub fn router(state: AppState, store: SessionStoreAny) -> Router {
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.settings.clone(), request::resolve_request))
         .with_state(state)
+}
+
+/// The Insight PSD2 Sandbox bank's routes, while it is on.
+fn sandbox_bank(state: &AppState) -> Router<AppState> {
+    let settings = &state.settings;
+    if !(settings.sandbox && settings.xs2a_sandbox) {
+        return Router::new();
+    }
+    let sandbox =
+        crate::psd2_sandbox::server::SandboxState::new(settings.public_url.clone(), settings.xs2a_record.clone());
+    crate::psd2_sandbox::server::routes(sandbox)
 }
 
 /// The site's static files (with their cache headers), else the "not found" page.

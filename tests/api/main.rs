@@ -12,6 +12,7 @@ mod imports;
 mod integrations;
 mod limits;
 mod portal;
+mod psd2;
 mod review;
 mod statuses;
 mod tenancy;

@@ -246,7 +246,7 @@ async fn with_sandbox_banks_off_a_demo_bank_sign_in_is_refused_and_nothing_is_wr
 
     // On again: the import is made and carries its badge everywhere a reviewer or the back-end sees it.
     set_sandbox_banks(&app, &admin, true).await;
-    assert_eq!(widget_banks(&app, &client_id).await, ["demo-pl", "demo-de", "demo-business"]);
+    assert_eq!(widget_banks(&app, &client_id).await, ["demo-pl", "demo-de", "demo-business", "xs2a-sandbox"]);
     let id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
     app.run_imports().await;
     let (status, environment): (String, String) =

@@ -77,11 +77,23 @@ pub struct PendingChallenge {
 pub enum AuthStep {
     Authorised(BankSession),
     OneTimeCodeRequired(PendingChallenge),
-    /// For redirect-based (PSD2) connectors: send the user to `url`; `state` ties the return.
-    Redirect {
-        url: String,
-        state: String,
-    },
+}
+
+/// What a redirect bank (PSD2) needs to start a consent: where the bank sends the applicant back, and the
+/// applicant's address (the bank is told the applicant is present, `PSU-IP-Address`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectRequest {
+    /// Insight's return URL, carrying the sign-in session's unguessable `state`.
+    pub return_url: String,
+    pub psu_ip: std::net::IpAddr,
+}
+
+/// A consent created at the bank: send the applicant to `url`; keep `handle` (opaque, no secrets) to ask the
+/// bank for the outcome when they come back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectStart {
+    pub url: String,
+    pub handle: String,
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The catalog of enabled bank targets, shared by the widget, `/banks` and the import worker.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use super::clock::{system_clock, Clock};
 use super::demo::{DemoBank, DemoTarget};
-use super::types::{TargetId, TargetInfo};
+use super::types::{Health, TargetId, TargetInfo};
 use super::Connector;
 use crate::banks::model::Environment;
 
@@ -12,6 +13,8 @@ use crate::banks::model::Environment;
 #[derive(Clone)]
 pub struct Catalog {
     connectors: Vec<Arc<dyn Connector>>,
+    /// The last probe's answer per target (`probe_all`); a target never probed shows its own `health`.
+    health: Arc<RwLock<HashMap<TargetId, Health>>>,
 }
 
 impl Catalog {
@@ -26,7 +29,7 @@ impl Catalog {
             .into_iter()
             .map(|t| Arc::new(DemoBank::new(t, today.clone())) as Arc<dyn Connector>)
             .collect();
-        Self { connectors }
+        Self::from_connectors(connectors)
     }
 
     /// The demo banks on the real date, minus the `disabled` targets (from configuration).
@@ -36,7 +39,23 @@ impl Catalog {
 
     /// A catalog of the given connectors, in that order (for future real connectors and tests).
     pub fn from_connectors(connectors: Vec<Arc<dyn Connector>>) -> Self {
-        Self { connectors }
+        Self { connectors, health: Arc::default() }
+    }
+
+    /// The same catalog with `more` connectors after its own (PSD2 banks of the registry, the sandbox bank).
+    pub fn with_more(mut self, more: Vec<Arc<dyn Connector>>) -> Self {
+        self.connectors.extend(more);
+        self
+    }
+
+    /// Asks every target whether it answers; `/banks` shows the result.
+    pub async fn probe_all(&self) {
+        let answers = futures::future::join_all(
+            self.connectors.iter().map(|c| async move { (c.info().id.clone(), c.probe().await) }),
+        )
+        .await;
+        let mut health = self.health.write().unwrap_or_else(|e| e.into_inner());
+        health.extend(answers);
     }
 
     /// Drops every sandbox target (`APP_SANDBOX=off`: a live-only instance).
@@ -70,7 +89,17 @@ impl Catalog {
     }
 
     pub fn list(&self) -> Vec<TargetInfo> {
-        self.connectors.iter().map(|c| c.info().clone()).collect()
+        let health = self.health.read().unwrap_or_else(|e| e.into_inner());
+        self.connectors
+            .iter()
+            .map(|c| {
+                let mut info = c.info().clone();
+                if let Some(h) = health.get(&info.id) {
+                    info.health = *h;
+                }
+                info
+            })
+            .collect()
     }
 
     /// Countries with at least one enabled target, sorted, without duplicates.

@@ -20,6 +20,12 @@ pub enum BankError {
     SessionExpired,
     #[error("the bank did not answer in time")]
     Timeout,
+    /// The bank's access limit (`429 ACCESS_EXCEEDED`): try again after the bank's `Retry-After`.
+    #[error("the bank's access limit is used up for now")]
+    AccessExceeded { retry_after_secs: u64 },
+    /// The applicant cancelled or rejected the consent at the bank's own page.
+    #[error("the user cancelled at the bank")]
+    UserCancelled,
     #[error("unknown bank target")]
     UnknownTarget,
     #[error("internal connector error: {0}")]
@@ -43,6 +49,8 @@ impl BankError {
             Self::ServiceTemporarilyUnavailable => "ServiceTemporarilyUnavailable",
             Self::SessionExpired => "SessionExpired",
             Self::Timeout => "Timeout",
+            Self::AccessExceeded { .. } => "AccessExceeded",
+            Self::UserCancelled => "UserCancelled",
             Self::UnknownTarget => "UnknownTarget",
             Self::Internal(_) => "Internal",
         }
@@ -50,14 +58,22 @@ impl BankError {
 
     /// Whether retrying the same call later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::ServiceTemporarilyUnavailable | Self::Timeout)
+        matches!(self, Self::ServiceTemporarilyUnavailable | Self::Timeout | Self::AccessExceeded { .. })
+    }
+
+    /// How long the bank asked us to wait before the next call, when it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::AccessExceeded { retry_after_secs } => Some(std::time::Duration::from_secs(*retry_after_secs)),
+            _ => None,
+        }
     }
 }
 
 #[cfg(test)]
 impl BankError {
     /// One value of every variant, for tests that must cover them all.
-    pub(crate) fn examples() -> [BankError; 9] {
+    pub(crate) fn examples() -> [BankError; 11] {
         [
             BankError::InvalidCredentials,
             BankError::InvalidOneTimeCode,
@@ -66,6 +82,8 @@ impl BankError {
             BankError::ServiceTemporarilyUnavailable,
             BankError::SessionExpired,
             BankError::Timeout,
+            BankError::AccessExceeded { retry_after_secs: 2 },
+            BankError::UserCancelled,
             BankError::UnknownTarget,
             BankError::Internal("page cursor does not match this request".into()),
         ]
@@ -81,7 +99,10 @@ impl From<&BankError> for WidgetErrorCode {
             BankError::InvalidOneTimeCode => Self::InvalidOneTimeCode,
             BankError::AccessBlocked => Self::AccessBlocked,
             BankError::AccessTemporarilyBlocked => Self::AccessTemporarilyBlocked,
-            BankError::ServiceTemporarilyUnavailable | BankError::Timeout => Self::ServiceTemporarilyUnavailable,
+            BankError::ServiceTemporarilyUnavailable | BankError::Timeout | BankError::AccessExceeded { .. } => {
+                Self::ServiceTemporarilyUnavailable
+            }
+            BankError::UserCancelled => Self::UserCancelled,
             BankError::SessionExpired => Self::SessionExpired,
             BankError::UnknownTarget | BankError::Internal(_) => Self::InternalError,
         }
@@ -102,7 +123,16 @@ mod tests {
     fn only_unavailability_and_timeouts_are_transient() {
         let all = BankError::examples();
         let transient: Vec<_> = all.iter().filter(|e| e.is_transient()).collect();
-        assert_eq!(transient, [&BankError::ServiceTemporarilyUnavailable, &BankError::Timeout]);
+        assert_eq!(
+            transient,
+            [
+                &BankError::ServiceTemporarilyUnavailable,
+                &BankError::Timeout,
+                &BankError::AccessExceeded { retry_after_secs: 2 }
+            ]
+        );
+        assert_eq!(all[7].retry_after(), Some(std::time::Duration::from_secs(2)));
+        assert_eq!(BankError::Timeout.retry_after(), None);
     }
 
     #[test]
@@ -115,6 +145,7 @@ mod tests {
             "ServiceTemporarilyUnavailable",
             "SessionExpired",
             "InternalError",
+            "UserCancelled",
         ];
         for e in BankError::examples() {
             assert!(spec.contains(&e.code().as_str()), "{e:?}");

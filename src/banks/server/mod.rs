@@ -6,9 +6,10 @@ mod catalog;
 mod clock;
 pub mod demo;
 mod error;
+pub mod psd2;
 mod types;
 
-pub use auth::{AuthStep, BankSession, Credentials, OneTimeCode, PendingChallenge};
+pub use auth::{AuthStep, BankSession, Credentials, OneTimeCode, PendingChallenge, RedirectRequest, RedirectStart};
 pub use catalog::Catalog;
 pub use clock::{fixed_clock, system_clock, Clock};
 pub use error::BankError;
@@ -24,10 +25,26 @@ use crate::banks::model::Owner;
 ///
 /// Flow: `start_authorisation` (then `answer_challenge` while the bank asks for a code) yields a
 /// `BankSession`; with it the worker reads `owners`, `accounts` and, per account, transaction
-/// pages (newest first) until `next` is `None`.
+/// pages (newest first) until `next` is `None`. A redirect bank (`AuthKind::Redirect`, PSD2) authorises with
+/// `start_redirect` and, once the applicant is back from the bank's page, `finish_redirect` instead.
 #[async_trait::async_trait]
 pub trait Connector: Send + Sync {
     fn info(&self) -> &TargetInfo;
+
+    /// Creates a consent at a redirect bank; others do not authorise this way.
+    async fn start_redirect(&self, _request: &RedirectRequest) -> Result<RedirectStart, BankError> {
+        Err(BankError::Internal("this bank does not authorise by redirect".into()))
+    }
+
+    /// Asks the bank how the consent of `handle` ended, once the applicant is back from its page.
+    async fn finish_redirect(&self, _handle: &str) -> Result<BankSession, BankError> {
+        Err(BankError::Internal("this bank does not authorise by redirect".into()))
+    }
+
+    /// A cheap call that tells whether the bank answers (the `/banks` health column).
+    async fn probe(&self) -> Health {
+        Health::Up
+    }
 
     async fn start_authorisation(&self, credentials: Credentials) -> Result<AuthStep, BankError>;
 

@@ -130,6 +130,10 @@ pub struct BankTransaction {
     /// The bank's own text, in the bank's language.
     pub kind: String,
     pub status: TxStatus,
+    /// A booked entry that the bank showed earlier as pending under another id: the pending row with this
+    /// provider id is dropped when this one is stored, so the transaction is kept once, as booked.
+    #[serde(default)]
+    pub replaces: Option<String>,
 }
 
 /// Opaque continuation token for `Connector::transactions`; only the issuing connector reads it.

@@ -28,7 +28,8 @@ where
             Err(e) if e.is_transient() && tries < tuning.call_retries => {
                 tries += 1;
                 tracing::warn!(error = e.internal_code(), tries, "transient bank error, retrying");
-                tokio::time::sleep(delay).await;
+                // A bank that says how long to wait (429 `Retry-After`) is believed, within the lease.
+                tokio::time::sleep(e.retry_after().map_or(delay, |wait| wait.min(limit))).await;
                 delay *= 2;
             }
             other => return other,
@@ -90,6 +91,7 @@ impl Run<'_> {
         let tuning = &self.state.settings.import;
         if e.is_transient() && self.job.attempts < tuning.max_attempts {
             let backoff = tuning.retry_base.as_millis() as i64 * (1 << self.job.attempts.min(10)) * 5;
+            let backoff = e.retry_after().map_or(backoff, |wait| backoff.max(wait.as_millis() as i64));
             tracing::warn!(import_id = self.job.import_id.get(), error = e.internal_code(), "import requeued");
             queue::requeue(&self.state.db, self.job.import_id, self.worker, now_ms() + backoff, "waiting for the bank")
                 .await?;

@@ -3,6 +3,7 @@
 //! `ON CONFLICT DO NOTHING`, so a resumed import never duplicates a row.
 
 use super::queue;
+use crate::banks::model::TxStatus;
 use crate::banks::server::{BankAccount, BankTransaction};
 use crate::imports::model::Owner;
 use crate::platform::db::{Backend, Db};
@@ -138,6 +139,7 @@ pub async fn save_transaction_page(
     for chunk in transactions.chunks(TX_CHUNK) {
         inserted += insert_transactions(&mut tx, db.backend, import_account_id, chunk).await?;
     }
+    let replaced = delete_replaced_pending(&mut tx, import_account_id, transactions).await?;
     sqlx::query(
         "UPDATE import_account SET next_cursor = $1, transactions_complete = $2,
             transactions_count = transactions_count + $3
@@ -145,12 +147,38 @@ pub async fn save_transaction_page(
     )
     .bind(next_cursor.map(str::to_string))
     .bind(i64::from(next_cursor.is_none()))
-    .bind(inserted as i64)
+    .bind(inserted as i64 - replaced as i64)
     .bind(import_account_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Some(inserted))
+    // A replaced pending row makes the page's count differ from what it holds, so the caller re-reads.
+    Ok(Some(inserted - replaced.min(inserted)))
+}
+
+/// Drops the pending rows that booked entries of this page replace (`BankTransaction::replaces`), one
+/// statement per page.
+async fn delete_replaced_pending(
+    tx: &mut Transaction<'_, Any>,
+    import_account_id: AccountId,
+    transactions: &[BankTransaction],
+) -> ServerResult<u64> {
+    let replaced: Vec<&String> =
+        transactions.iter().filter(|t| t.status == TxStatus::Done).filter_map(|t| t.replaces.as_ref()).collect();
+    let mut deleted = 0;
+    for chunk in replaced.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "DELETE FROM import_transaction WHERE import_account_id = $1 AND status = $2 AND provider_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(import_account_id).bind(TxStatus::Pending.as_str());
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        deleted += query.execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(deleted)
 }
 
 /// The multi-row statement for `rows` rows. SQLite gets anonymous `?` placeholders: sqlx resolves numbered

@@ -30,6 +30,13 @@ pub struct WidgetText {
     pub success_body: &'static str,
     pub import_done: &'static str,
     pub sandbox_hint: &'static str,
+    pub redirect_title: &'static str,
+    pub redirect_waiting: &'static str,
+    pub redirect_blocked: &'static str,
+    pub redirect_continue: &'static str,
+    pub redirect_back: &'static str,
+    pub return_title: &'static str,
+    pub return_body: &'static str,
 }
 
 pub fn text(locale: Locale) -> &'static WidgetText {
@@ -66,6 +73,13 @@ static EN: WidgetText = WidgetText {
     success_body: "Thank you. You can close this window; we will let you know the result.",
     import_done: "Import finished.",
     sandbox_hint: "Demo bank: use login test and password Test123.",
+    redirect_title: "Approve at your bank",
+    redirect_waiting: "Waiting for your bank… Approve the access in the window your bank opened, then come back here.",
+    redirect_blocked: "Your browser did not open your bank's window. Open it with the button below.",
+    redirect_continue: "Continue at your bank",
+    redirect_back: "I have approved at my bank",
+    return_title: "Done at your bank",
+    return_body: "You can close this window and go back to the page you came from.",
 };
 
 static PL: WidgetText = WidgetText {
@@ -95,4 +109,11 @@ static PL: WidgetText = WidgetText {
     success_body: "Dziękujemy. Możesz zamknąć to okno; poinformujemy Cię o wyniku.",
     import_done: "Import zakończony.",
     sandbox_hint: "Bank demo: login test, hasło Test123.",
+    redirect_title: "Potwierdź w banku",
+    redirect_waiting: "Czekamy na Twój bank… Potwierdź dostęp w oknie banku, a potem wróć tutaj.",
+    redirect_blocked: "Przeglądarka nie otworzyła okna banku. Otwórz je przyciskiem poniżej.",
+    redirect_continue: "Przejdź do banku",
+    redirect_back: "Potwierdziłem w banku",
+    return_title: "Gotowe",
+    return_body: "Możesz zamknąć to okno i wrócić na stronę, z której przyszedłeś.",
 };

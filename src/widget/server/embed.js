@@ -63,6 +63,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // A redirect bank's page opens in a popup on the click itself, so the browser does not block it.
+  function openBank(url) {
+    try { return window.open(url, "insight-bank", "popup,width=480,height=720"); } catch (e) { return null; }
+  }
   var consent = document.getElementById("consent");
   if (consent) {
     consent.form.addEventListener("submit", function (e) {
@@ -70,8 +74,39 @@ document.addEventListener("DOMContentLoaded", function () {
         e.preventDefault();
         e.stopImmediatePropagation();
         document.getElementById("step-alert").textContent = consent.getAttribute("data-required");
+        return;
+      }
+      var popup = consent.form.getAttribute("data-popup");
+      if (popup && !openBank(popup)) {
+        var flag = document.createElement("input");
+        flag.type = "hidden"; flag.name = "popup"; flag.value = "blocked";
+        consent.form.appendChild(flag);
       }
     }, true);
+  }
+  var bankLink = document.getElementById("bank-link");
+  if (bankLink) {
+    bankLink.addEventListener("click", function (e) {
+      if (openBank(bankLink.href)) e.preventDefault();
+    });
+  }
+
+  // Waiting for a redirect bank: ask whether the applicant is back, at once when the return page says so.
+  var poll = body.getAttribute("data-poll");
+  if (poll) {
+    var check = function () {
+      fetch(poll, { headers: { accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) { if (s && s.next) window.location.replace(s.next); })
+        .catch(function () {});
+    };
+    setInterval(check, 1500);
+    if (window.BroadcastChannel) new BroadcastChannel("insight-signin").onmessage = check;
+  }
+  var returned = body.getAttribute("data-returned");
+  if (returned) {
+    if (window.BroadcastChannel) new BroadcastChannel("insight-signin").postMessage(returned);
+    setTimeout(function () { window.close(); }, 1500);
   }
 
   var auto = document.querySelector("form[data-autostart]");

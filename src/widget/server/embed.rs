@@ -31,12 +31,24 @@ pub fn routes() -> Router<AppState> {
         .route("/embed/signin/cancel", post(cancel_before_start))
         .route("/embed/signin/s/{session}", get(session_step))
         .route("/embed/signin/s/{session}/progress", get(progress))
+        .route("/embed/signin/s/{session}/bank", get(to_the_bank))
+        .route("/embed/signin/s/{session}/state", get(redirect_state))
+        .route(flow::RETURN_PATH, get(back_from_the_bank))
         .route("/embed/signin/s/{session}/{step}", post(session_action))
 }
 
 /// What a redirect may ask the page to report (anything else in `?ev=` is ignored): events for `onEvent`, and
 /// `success` / `error` for `onSuccess` / `onError`.
-const EVENTS: [&str; 6] = ["target_selected", "consent_given", "sca_required", "exit", "success", "error"];
+const EVENTS: [&str; 8] = [
+    "target_selected",
+    "consent_given",
+    "sca_required",
+    "redirect_started",
+    "redirect_returned",
+    "exit",
+    "success",
+    "error",
+];
 
 type Pairs = Vec<(String, String)>;
 
@@ -240,13 +252,21 @@ async fn session_step(
     };
     let events: Vec<&str> = value(&pairs, "ev").unwrap_or_default().split(' ').filter(|e| EVENTS.contains(e)).collect();
     let failed = value(&pairs, "error");
-    step_page(&render, &view, &events, failed)
+    let popup_blocked = value(&pairs, "popup") == Some("blocked");
+    step_page(&render, &view, &events, failed, popup_blocked)
 }
 
 /// `failed`: the `?error=` of the redirect: a SPEC §6 code, or `consent` when the box was not ticked.
-fn step_page(render: &Render<'_>, view: &SessionView, events: &[&str], failed: Option<&str>) -> Response {
+fn step_page(
+    render: &Render<'_>,
+    view: &SessionView,
+    events: &[&str],
+    failed: Option<&str>,
+    popup_blocked: bool,
+) -> Response {
     let consent_missing = failed == Some("consent");
-    let failed = failed.and_then(|c| WidgetErrorCode::parse(c).ok());
+    // A session that failed at the bank (redirect SCA) knows its code itself.
+    let failed = failed.or(view.session.error_code.as_deref()).and_then(|c| WidgetErrorCode::parse(c).ok());
     let s = &view.session;
     let locale = s.locale;
     let t = text(locale);
@@ -282,11 +302,18 @@ fn step_page(render: &Render<'_>, view: &SessionView, events: &[&str], failed: O
                 .replace("{bank}", &view.bank_name)
                 .replace("{months}", &s.months.get().to_string());
             let message = consent_missing.then(|| t.consent_required.to_string());
-            render.page(StatusCode::OK, locale, report(events), views::consent_step(t, id, body, message))
+            let popup = view.redirect_bank.then(|| format!("/embed/signin/s/{id}/bank"));
+            render.page(StatusCode::OK, locale, report(events), views::consent_step(t, id, body, message, popup))
+        }
+        SigninState::Consented | SigninState::Redirected | SigninState::Verifying if view.redirect_bank => {
+            let mut report = report(events);
+            report.poll_url = Some(format!("/embed/signin/s/{id}/state"));
+            render.page(StatusCode::OK, locale, report, views::waiting_step(t, id, popup_blocked))
         }
         SigninState::Consented => {
             render.page(StatusCode::OK, locale, report(events), views::credentials_step(t, id, retry_message))
         }
+        SigninState::Redirected => render.page(StatusCode::OK, locale, report(&[]), views::busy_step(t, id)),
         SigninState::OneTimeCodeRequired => {
             render.page(StatusCode::OK, locale, report(events), views::code_step(t, id, retry_message))
         }
@@ -336,7 +363,15 @@ async fn session_action(
             if value(&pairs, "agree") != Some("yes") {
                 return back("error=consent".into());
             }
-            flow::consent(&state, &session).await.map(|()| "ev=consent_given".to_string())
+            let redirect = flow::session_view(&state, &session).await.is_ok_and(|v| v.redirect_bank);
+            let blocked = if value(&pairs, "popup") == Some("blocked") { "&popup=blocked" } else { "" };
+            flow::consent(&state, &session).await.map(|()| {
+                if redirect {
+                    format!("ev=consent_given%20redirect_started{blocked}")
+                } else {
+                    "ev=consent_given".to_string()
+                }
+            })
         }
         "credentials" => {
             let credentials = Credentials::new(field("login"), field("password"));
@@ -360,6 +395,82 @@ fn after_bank(step: SigninStep) -> String {
     match step {
         SigninStep::OneTimeCodeRequired => "ev=sca_required".into(),
         SigninStep::Success(_) => "ev=success".into(),
+    }
+}
+
+/// `GET /embed/signin/s/{session}/bank`: the bank's own page for a redirect bank (the popup, or the link when
+/// the popup was blocked): the consent is created at the bank and the browser sent there.
+async fn to_the_bank(
+    State(state): State<AppState>,
+    Extension(nonce): Extension<CspNonce>,
+    facts: Option<Extension<RequestFacts>>,
+    headers: HeaderMap,
+    Path(session): Path<String>,
+) -> Response {
+    let render = Render { state: &state, nonce: &nonce };
+    let facts = facts.map(|f| f.0);
+    let own = own_origin(&state, &headers, facts.as_ref());
+    match flow::start_redirect(&state, &session, &own, facts).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => render.error(&e, None, None, Some(&session)),
+    }
+}
+
+#[derive(Serialize)]
+struct RedirectState {
+    /// Where the waiting widget goes next, once the applicant is back; `None` while they are at the bank.
+    next: Option<String>,
+}
+
+/// `GET /embed/signin/s/{session}/state`: whether the applicant is back from the bank.
+async fn redirect_state(State(state): State<AppState>, Path(session): Path<String>) -> Response {
+    let view = match flow::session_view(&state, &session).await {
+        Ok(view) => view,
+        Err(e) => {
+            return (StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::NOT_FOUND), "Not found.")
+                .into_response()
+        }
+    };
+    let s = &view.session;
+    let page = format!("/embed/signin/s/{}", s.id);
+    let code = s.error_code.clone().unwrap_or_else(|| WidgetErrorCode::SessionExpired.to_string());
+    let next = match s.state {
+        _ if view.expired => Some(format!("{page}?ev=error&error={}", WidgetErrorCode::SessionExpired)),
+        SigninState::Authorised => Some(format!("{page}?ev=redirect_returned%20success")),
+        SigninState::Cancelled => {
+            Some(format!("{page}?ev=redirect_returned%20exit&error={}", WidgetErrorCode::UserCancelled))
+        }
+        SigninState::Failed => Some(format!("{page}?ev=redirect_returned%20error&error={code}")),
+        _ => None,
+    };
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(RedirectState { next })).into_response()
+}
+
+/// `GET /embed/return?state=…`: the bank sent the applicant back. The bank is asked how the consent ended; the
+/// waiting widget moves on, and this window may be closed.
+async fn back_from_the_bank(
+    State(state): State<AppState>,
+    Extension(nonce): Extension<CspNonce>,
+    Query(pairs): Query<Pairs>,
+) -> Response {
+    let render = Render { state: &state, nonce: &nonce };
+    let Some(return_state) = value(&pairs, "state").filter(|_| pairs.iter().filter(|(k, _)| k == "state").count() == 1)
+    else {
+        let error =
+            WidgetError::new(WidgetErrorCode::InvalidOptions, Locale::En).with_detail("the return link has no state");
+        return render.error(&error, None, None, None);
+    };
+    match flow::finish_redirect(&state, return_state).await {
+        Ok(view) => {
+            let locale = view.session.locale;
+            let report = Report { returned: Some(view.session.id.clone()), ..Report::default() };
+            render.page(StatusCode::OK, locale, report, views::return_step(text(locale)))
+        }
+        Err(e) => {
+            let mut response = render.error(&e, None, None, None);
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            response
+        }
     }
 }
 

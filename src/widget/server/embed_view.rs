@@ -27,6 +27,10 @@ pub struct Report {
     pub target: Option<String>,
     /// Where the success step reads the import's progress.
     pub progress_url: Option<String>,
+    /// Where the page waiting for a redirect bank asks whether the applicant is back.
+    pub poll_url: Option<String>,
+    /// The return page of a redirect bank: the session it tells the waiting widget about (`BroadcastChannel`).
+    pub returned: Option<String>,
 }
 
 /// A whole page of the widget.
@@ -61,6 +65,8 @@ pub fn page(
                     data-success=report.success
                     data-target=report.target
                     data-progress=report.progress_url
+                    data-poll=report.poll_url
+                    data-returned=report.returned
                     data-done-text=done_text
                 >
                     <div id="app" data-hydrated="no">
@@ -152,12 +158,19 @@ fn cancel_form(t: &'static WidgetText, session: &str) -> impl IntoView {
 }
 
 /// Step 2: consent to sharing the data with the business.
-pub fn consent_step(t: &'static WidgetText, session: &str, body: String, message: Option<String>) -> impl IntoView {
+/// `popup`: for a redirect bank, the page that sends the applicant to the bank, opened in a popup on the click.
+pub fn consent_step(
+    t: &'static WidgetText,
+    session: &str,
+    body: String,
+    message: Option<String>,
+    popup: Option<String>,
+) -> impl IntoView {
     view! {
         <h2>{t.consent_title}</h2>
         <p>{body}</p>
         <p class="hint">{t.consent_scope}</p>
-        <form method="post" action=step_url(session, "consent") id="consent-form">
+        <form method="post" action=step_url(session, "consent") id="consent-form" data-popup=popup>
             <div class="check">
                 <input id="consent" type="checkbox" name="agree" value="yes" data-required=t.consent_required/>
                 <label for="consent">{t.consent_checkbox}</label>
@@ -218,6 +231,31 @@ pub fn busy_step(t: &'static WidgetText, session: &str) -> impl IntoView {
     view! {
         <p role="status">{t.working}</p>
         <p><a href=format!("/embed/signin/s/{session}")>{t.continue_button}</a></p>
+    }
+}
+
+/// A redirect bank: the applicant approves at the bank's page (a popup, or a new tab through the link when the
+/// popup was blocked); the page follows the session and moves on when they are back.
+pub fn waiting_step(t: &'static WidgetText, session: &str, blocked: bool) -> impl IntoView {
+    let bank_link = format!("/embed/signin/s/{session}/bank");
+    view! {
+        <h2>{t.redirect_title}</h2>
+        <p role="status" id="redirect-status">{if blocked { t.redirect_blocked } else { t.redirect_waiting }}</p>
+        <p><a class="button" id="bank-link" href=bank_link target="_blank">{t.redirect_continue}</a></p>
+        <div class="widget-actions">
+            <a href=format!("/embed/signin/s/{session}")>{t.redirect_back}</a>
+            {cancel_form(t, session)}
+        </div>
+    }
+}
+
+/// Insight's return URL, in the bank's popup or tab: the applicant may close it.
+pub fn return_step(t: &'static WidgetText) -> impl IntoView {
+    view! {
+        <div class="widget-success" role="status">
+            <h2>{t.return_title}</h2>
+            <p>{t.return_body}</p>
+        </div>
     }
 }
 

@@ -7,7 +7,9 @@ use super::sessions::{
 use super::{config_store, signature};
 use crate::account::server::organisations::{self, OrganisationRow};
 use crate::banks::model::Environment;
-use crate::banks::server::{AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, TargetInfo};
+use crate::banks::server::{
+    AuthKind, AuthStep, BankError, Credentials, OneTimeCode, PendingChallenge, RedirectRequest, TargetInfo,
+};
 use crate::imports::model::ImportProgress;
 use crate::imports::server::{queue, reads};
 use crate::platform::error::ServerError;
@@ -367,13 +369,120 @@ async fn after_auth_step(state: &AppState, session: &SigninSession, step: AuthSt
             tracing::info!(import_id = import_id.map(|i| i.get()), target = session.target_id, "bank authorised");
             Ok(SigninStep::Success(success_payload(state, session, import_id).await?))
         }
-        // No connector redirects yet; the PSD2 connector will bring this step.
-        AuthStep::Redirect { .. } => {
-            let _ = signin_sessions::transition(&state.db, &session.id, &[SigninState::Verifying], SigninState::Failed)
-                .await;
-            Err(internal())
+    }
+}
+
+/// Whether a target authorises at the bank's own page (PSD2 redirect SCA) rather than with a password here.
+pub fn is_redirect_bank(state: &AppState, target: &str) -> bool {
+    state.catalog.get(target).is_some_and(|c| c.info().auth == AuthKind::Redirect)
+}
+
+/// Where Insight's return URL for redirect banks lives (`/embed/return?state=…`).
+pub const RETURN_PATH: &str = "/embed/return";
+
+/// The bank's page for a consented session of a redirect bank: the consent is created at the bank on the first
+/// call; later calls (the applicant clicked again, or opened the link after a blocked popup) get the same page.
+pub async fn start_redirect(
+    state: &AppState,
+    id: &str,
+    own_origin: &str,
+    client: Option<RequestFacts>,
+) -> Result<String, WidgetError> {
+    // The popup is opened on the consent click, so it may arrive just before the consent is stored.
+    let mut session =
+        active(state, id, &[SigninState::BankSelected, SigninState::Consented, SigninState::Redirected]).await?;
+    for _ in 0..50 {
+        if session.state != SigninState::BankSelected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        session =
+            active(state, id, &[SigninState::BankSelected, SigninState::Consented, SigninState::Redirected]).await?;
+    }
+    let locale = session.locale;
+    match (session.state, &session.redirect_url) {
+        (SigninState::Redirected, Some(url)) => return Ok(url.clone()),
+        (SigninState::Consented, _) => {}
+        _ => return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale)),
+    }
+    let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    let psu_ip = client.map(|f| f.client_ip).ok_or_else(internal)?;
+    if !signin_sessions::transition(&state.db, id, &[SigninState::Consented], SigninState::Verifying)
+        .await
+        .map_err(db_failed(locale))?
+    {
+        // Another request is creating the consent right now.
+        return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale));
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let return_state = hex::encode(bytes);
+    let request = RedirectRequest {
+        return_url: format!("{}{RETURN_PATH}?state={return_state}", own_origin.trim_end_matches('/')),
+        psu_ip,
+    };
+    match connector.start_redirect(&request).await {
+        Ok(start) => {
+            if signin_sessions::set_redirect(&state.db, id, &return_state, &start.url, &start.handle)
+                .await
+                .map_err(db_failed(locale))?
+            {
+                tracing::info!(target = session.target_id, "applicant sent to the bank");
+                Ok(start.url)
+            } else {
+                Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale))
+            }
+        }
+        Err(e) => {
+            let error = bank_error(e, locale);
+            let _ = signin_sessions::end_at_bank(&state.db, id, SigninState::Failed, error.code.as_str()).await;
+            Err(error)
         }
     }
+}
+
+/// The applicant is back from the bank with `state`: the bank says how the consent ended; an approved one is
+/// authorised and its import queued, as after a password. Unknown and reused `state`s are refused.
+pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<SessionView, WidgetError> {
+    let unknown = || {
+        WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En)
+            .with_detail("this return link is unknown or was used already")
+    };
+    let id = signin_sessions::take_returned(&state.db, return_state)
+        .await
+        .map_err(db_failed(Locale::En))?
+        .ok_or_else(unknown)?;
+    let session = signin_sessions::get(&state.db, &id).await.map_err(db_failed(Locale::En))?.ok_or_else(unknown)?;
+    let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
+    let handle = session.challenge_token.clone().unwrap_or_default();
+    let outcome = connector.finish_redirect(&handle).await;
+    let ended = match outcome {
+        Ok(bank_session) => after_auth_step(state, &session, AuthStep::Authorised(bank_session)).await.map(|_| ()),
+        Err(BankError::UserCancelled) => {
+            signin_sessions::end_at_bank(
+                &state.db,
+                &id,
+                SigninState::Cancelled,
+                WidgetErrorCode::UserCancelled.as_str(),
+            )
+            .await
+            .map_err(db_failed(session.locale))?;
+            Ok(())
+        }
+        Err(e) => {
+            let error = bank_error(e, session.locale);
+            signin_sessions::end_at_bank(&state.db, &id, SigninState::Failed, error.code.as_str())
+                .await
+                .map_err(db_failed(session.locale))?;
+            Ok(())
+        }
+    };
+    if let Err(e) = ended {
+        // Over quota or a fault while authorising: the session has ended with the code the widget will show.
+        let _ = signin_sessions::end_at_bank(&state.db, &id, SigninState::Failed, e.code.as_str()).await;
+    }
+    tracing::info!(target = session.target_id, "applicant back from the bank");
+    session_view(state, &id).await
 }
 
 /// What `onSuccess` receives for an authorised session (SPEC §3).
@@ -409,6 +518,8 @@ pub struct SessionView {
     pub session: SigninSession,
     pub organisation: OrganisationRow,
     pub bank_name: String,
+    /// The bank authorises at its own page (PSD2).
+    pub redirect_bank: bool,
     /// For an authorised session: what `onSuccess` receives.
     pub success: Option<SuccessPayload>,
     /// The session sat idle too long: it is over.
@@ -420,7 +531,8 @@ pub async fn session_view(state: &AppState, id: &str) -> Result<SessionView, Wid
     let expired_error = || WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En);
     let session =
         signin_sessions::get(&state.db, id).await.map_err(db_failed(Locale::En))?.ok_or_else(expired_error)?;
-    let open = [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired];
+    let open =
+        [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired, SigninState::Redirected];
     let expired = open.contains(&session.state) && now_ms() - session.updated_at > SESSION_IDLE_MS;
     if expired {
         let _ = signin_sessions::transition(&state.db, id, &open, SigninState::Failed).await;
@@ -435,6 +547,7 @@ pub async fn session_view(state: &AppState, id: &str) -> Result<SessionView, Wid
     };
     Ok(SessionView {
         bank_name: state.catalog.display_name(&session.target_id),
+        redirect_bank: is_redirect_bank(state, &session.target_id),
         organisation,
         success,
         expired,
@@ -443,8 +556,13 @@ pub async fn session_view(state: &AppState, id: &str) -> Result<SessionView, Wid
 }
 
 pub async fn cancel(state: &AppState, id: &str) -> Result<(), WidgetError> {
-    let open =
-        [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired, SigninState::Verifying];
+    let open = [
+        SigninState::BankSelected,
+        SigninState::Consented,
+        SigninState::OneTimeCodeRequired,
+        SigninState::Verifying,
+        SigninState::Redirected,
+    ];
     signin_sessions::transition(&state.db, id, &open, SigninState::Cancelled).await.map_err(db_failed(Locale::En))?;
     Ok(())
 }

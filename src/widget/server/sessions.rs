@@ -22,6 +22,8 @@ text_enum! {
         OneTimeCodeRequired = "one_time_code_required",
         /// A request is with the bank right now; nothing else may move the session meanwhile.
         Verifying = "verifying",
+        /// Sent to a redirect bank's own page (PSD2); waiting for the applicant to come back.
+        Redirected = "redirected",
         Authorised = "authorised",
         Failed = "failed",
         Cancelled = "cancelled",
@@ -48,6 +50,10 @@ pub struct SigninSession {
     pub sca_failures: i64,
     pub import_id: Option<ImportId>,
     pub updated_at: i64,
+    /// The redirect bank's page the applicant was sent to.
+    pub redirect_url: Option<String>,
+    /// The SPEC §6 code a session failed with, when it failed out of the widget's sight (at the bank).
+    pub error_code: Option<String>,
 }
 
 pub struct NewSigninSession<'a> {
@@ -95,7 +101,7 @@ pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
     }
     Ok(sqlx::query_as(
         "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, locale, months,
-                auto_import, state, challenge_token, sca_failures, import_id, updated_at
+                auto_import, state, challenge_token, sca_failures, import_id, updated_at, redirect_url, error_code
          FROM signin_session WHERE signin_session_id = $1",
     )
     .bind(id)
@@ -129,6 +135,61 @@ pub async fn set_challenge(db: &Db, id: &str, token: &str, failures: u32) -> Ser
     .bind(SigninState::OneTimeCodeRequired.as_str())
     .bind(token)
     .bind(i64::from(failures))
+    .bind(now_ms())
+    .bind(id)
+    .bind(SigninState::Verifying.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The consent exists at the bank: the session waits for the applicant's return with `state`, the bank's
+/// `handle` (opaque, no secret) and the page they were sent to.
+pub async fn set_redirect(db: &Db, id: &str, state: &str, url: &str, handle: &str) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE signin_session SET state = $1, redirect_state = $2, redirect_url = $3, challenge_token = $4,
+            updated_at = $5
+         WHERE signin_session_id = $6 AND state = $7",
+    )
+    .bind(SigninState::Redirected.as_str())
+    .bind(state)
+    .bind(url)
+    .bind(handle)
+    .bind(now_ms())
+    .bind(id)
+    .bind(SigninState::Verifying.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The applicant is back with `state`: takes the waiting session for the one call that asks the bank how it
+/// ended. A `state` that is unknown, or was used already, finds nothing.
+pub async fn take_returned(db: &Db, state: &str) -> ServerResult<Option<String>> {
+    if state.len() != 64 || !state.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let row: Option<(String,)> = sqlx::query_as(
+        "UPDATE signin_session SET state = $1, updated_at = $2 WHERE redirect_state = $3 AND state = $4
+         RETURNING signin_session_id",
+    )
+    .bind(SigninState::Verifying.as_str())
+    .bind(now_ms())
+    .bind(state)
+    .bind(SigninState::Redirected.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Ends a session that was with the bank (`Verifying`) as failed with `code`, or as cancelled.
+pub async fn end_at_bank(db: &Db, id: &str, to: SigninState, code: &str) -> ServerResult<bool> {
+    let done = sqlx::query(
+        "UPDATE signin_session SET state = $1, error_code = $2, challenge_token = NULL, updated_at = $3
+         WHERE signin_session_id = $4 AND state = $5",
+    )
+    .bind(to.as_str())
+    .bind(code)
     .bind(now_ms())
     .bind(id)
     .bind(SigninState::Verifying.as_str())

@@ -159,5 +159,6 @@ pub(super) fn render(p: &Profile, acc: &AccountData, date: NaiveDate, index: usi
         party_iban,
         kind: kind.to_owned(),
         status: if booked_on.is_some() { TxStatus::Done } else { TxStatus::Pending },
+        replaces: None,
     }
 }

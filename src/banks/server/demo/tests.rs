@@ -34,7 +34,6 @@ async fn login(bank: &DemoBank, login: &str) -> BankSession {
                 other => panic!("unexpected {other:?}"),
             }
         }
-        other => panic!("unexpected {other:?}"),
     }
 }
 
