@@ -397,3 +397,199 @@ async fn the_sandbox_bank_enforces_the_protocol_like_a_strict_bank() {
         .unwrap();
     assert_eq!((r.status().as_u16(), code(r.json().await.unwrap())), (401, "CONSENT_INVALID".to_string()));
 }
+
+/// A registry file naming one PSD2 bank, in a temporary folder (returned to keep it alive).
+fn registry(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("banks.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path.display().to_string())
+}
+
+fn standalone_entry(id: &str, base: &str) -> String {
+    format!(
+        "[[bank]]\nid = \"{id}\"\nname = \"Standalone Sandbox Bank\"\ncountry = \"DE\"\ncurrency = \"EUR\"\n\
+         environment = \"sandbox\"\nbase_url = \"{base}/sandbox/xs2a\"\ntimeout_secs = 10\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_bank_import_survives_kill_9_in_the_middle_of_psu_paged() {
+    use crate::crash::{start_with, wait_until_up};
+    use std::time::{Duration, Instant};
+    // The bank is another server (it outlives the killed portal), a little far away so the kill lands half-way.
+    let (bank, _) = standalone_sandbox(Duration::from_millis(40)).await;
+    let (_dir, banks_file) = registry(&standalone_entry("standalone-bank", &bank));
+    let (db_url, _db_dir) = fresh_database_url().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [("APP_BANKS_FILE", banks_file.as_str()), ("APP_XS2A_SANDBOX", "off")];
+    let server = start_with(&db_url, port, &env);
+    wait_until_up(&base).await;
+    let banks = reqwest::get(format!("{base}/banks")).await.unwrap().text().await.unwrap();
+    assert!(banks.contains("Standalone Sandbox Bank") && !banks.contains("Insight PSD2 Sandbox"), "{banks}");
+
+    let business = client();
+    let form = [("company_name", "Paged Co"), ("email", "paged@example.com"), ("password", PASSWORD)];
+    assert!(ok(&business.post(format!("{base}/api/auth/register")).form(&form).send().await.unwrap()));
+    let (db, _) = insight::platform::db::Db::connect(&db_url).await.unwrap();
+    let pool = db.pool;
+    let client_id: String = sqlx::query_scalar("SELECT client_id FROM organisation").fetch_one(&pool).await.unwrap();
+    let c = client();
+    let (session, sca) = to_the_bank(&base, &c, &client_id, "standalone-bank").await;
+    assert!(sca.starts_with(&bank), "the applicant is sent to the bank's own site: {sca}");
+    let back = at_the_bank(&c, &sca, "psu-paged", "approve").await;
+    assert!(back.starts_with(&base), "and back to Insight: {back}");
+    assert_eq!(c.get(&back).send().await.unwrap().status(), 200);
+    assert!(next_step(&base, &c, &session).await.unwrap().contains("success"));
+
+    let count = || async {
+        let (n, distinct): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT import_account_id || ':' || provider_id) FROM import_transaction",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        (n, distinct)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count().await.0 < 500 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut server = server;
+    server.0.kill().expect("SIGKILL");
+    server.0.wait().unwrap();
+    drop(server);
+    let (at_kill, _) = count().await;
+    let status: String = sqlx::query_scalar("SELECT status FROM import").fetch_one(&pool).await.unwrap();
+    assert!(at_kill > 0 && at_kill < 5_000 && status == "running", "killed mid-import ({at_kill} rows, {status})");
+
+    let _restarted = start_with(&db_url, port, &env);
+    wait_until_up(&base).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, attempts): (String, i64) =
+            sqlx::query_as("SELECT status, attempts FROM import").fetch_one(&pool).await.unwrap();
+        if status != "running" && status != "queued" {
+            assert_eq!((status.as_str(), attempts), ("succeeded", 2), "resumed once");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the import did not finish after the restart");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(count().await, (5_000, 5_000), "every transaction exactly once");
+    let recorded: i64 = sqlx::query_scalar("SELECT transactions_count FROM import").fetch_one(&pool).await.unwrap();
+    assert_eq!(recorded, 5_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_registry_file_stops_start_up_with_a_message_naming_the_line() {
+    let (_dir, banks_file) = registry(
+        &standalone_entry("good-bank", "https://bank.example").replace("country = \"DE\"", "country = \"Germany\""),
+    );
+    let (db_url, _db_dir) = fresh_database_url().await;
+    let file = banks_file.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_insight"))
+            .env("DATABASE_URL", &db_url)
+            .env("APP_BANKS_FILE", &file)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("LEPTOS_OUTPUT_NAME", "insight")
+            .env("LEPTOS_SITE_ROOT", "target/site")
+            .output()
+    });
+    let output =
+        tokio::time::timeout(std::time::Duration::from_secs(60), output).await.expect("exits").unwrap().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("bank registry {banks_file}: line 4: country (ISO 3166-1) must be 2 capital letters")),
+        "{stderr}"
+    );
+}
+
+/// Mutual TLS: the sandbox bank served over TLS that demands a client certificate from a CA made here; the
+/// connector configured with its certificate and key in the registry file reaches it, one without does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_with_a_client_certificate_reaches_a_bank_that_requires_one() {
+    use insight::banks::server::psd2::{Registry, Xs2aBank};
+    use insight::banks::server::{Health, RedirectRequest};
+    use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, SanType};
+    use std::sync::Arc;
+
+    // A CA, the bank's server certificate for 127.0.0.1, and our client certificate (a QWAC stands in).
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "Insight test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let server_key = KeyPair::generate().unwrap();
+    let mut server_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    server_params.subject_alt_names = vec![SanType::IpAddress("127.0.0.1".parse().unwrap())];
+    let server_cert = server_params.signed_by(&server_key, &issuer).unwrap();
+    let client_key = KeyPair::generate().unwrap();
+    let mut client_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    client_params.distinguished_name.push(DnType::CommonName, "Insight TPP");
+    client_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client_cert = client_params.signed_by(&client_key, &issuer).unwrap();
+
+    // The bank: TLS 1.2+, client certificates from the CA required.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca.der().clone()).unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots)).build().unwrap();
+    let tls = rustls::ServerConfig::builder()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![server_cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::try_from(server_key.serialize_der()).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    let router: axum::Router = psd2_sandbox::server::routes(SandboxState::new(Some(base.clone()), None));
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else { break };
+            let (acceptor, router) = (acceptor.clone(), router.clone());
+            tokio::spawn(async move {
+                let Ok(stream) = acceptor.accept(tcp).await else { return };
+                let service = hyper_util::service::TowerToHyperService::new(router);
+                let _ = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(dir.path().join("qwac.pem"), client_cert.pem()).unwrap();
+    std::fs::write(dir.path().join("qwac.key"), client_key.serialize_pem()).unwrap();
+    let entry = |certificate: bool| {
+        let mut text =
+            standalone_entry("mtls-bank", &base).replace("environment = \"sandbox\"", "environment = \"live\"");
+        text.push_str("ca_certificate = \"ca.pem\"\n");
+        if certificate {
+            text.push_str("client_certificate = \"qwac.pem\"\nclient_key = \"qwac.key\"\n");
+        }
+        let path = dir.path().join("banks.toml");
+        std::fs::write(&path, text).unwrap();
+        Xs2aBank::new(&Registry::load(&path).unwrap().remove(0)).unwrap()
+    };
+    let request = RedirectRequest {
+        return_url: "https://insight.example/embed/return?state=1".into(),
+        psu_ip: "192.0.2.7".parse().unwrap(),
+    };
+
+    let with_certificate = entry(true);
+    assert_eq!(with_certificate.probe().await, Health::Up);
+    let start = with_certificate.start_redirect(&request).await.expect("a consent over mutual TLS");
+    assert!(start.url.starts_with(&format!("{base}/sandbox/xs2a/sca/")), "{}", start.url);
+
+    let without = entry(false);
+    assert_eq!(without.probe().await, Health::Down, "the bank refuses a connection without our certificate");
+    assert!(without.start_redirect(&request).await.is_err());
+}
