@@ -593,3 +593,23 @@ async fn mutual_tls_with_a_client_certificate_reaches_a_bank_that_requires_one()
     assert_eq!(without.probe().await, Health::Down, "the bank refuses a connection without our certificate");
     assert!(without.start_redirect(&request).await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_sent_for_a_redirect_bank_is_refused_and_never_passed_on() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("psd2-password@example.com").await;
+    let mut run = WidgetRun::new(&client_id, "psu-ok");
+    run.bank = SANDBOX;
+    let session = app.widget_start(&run).await.unwrap();
+    let error = app.widget_continue(&session, &run).await.unwrap_err();
+    assert_eq!(error.code.as_str(), "InvalidOptions");
+    let c = client();
+    let r = c
+        .post(app.url(&format!("/embed/signin/s/{session}/credentials")))
+        .form(&[("login", "psu-ok"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection() || r.status().is_client_error(), "{}", r.status());
+    assert_eq!(app.count("import").await, 0);
+}

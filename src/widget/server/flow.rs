@@ -295,6 +295,10 @@ pub async fn submit_credentials(
     client: Option<RequestFacts>,
 ) -> Result<SigninStep, WidgetError> {
     let session = active(state, id, &[SigninState::Consented]).await?;
+    if is_redirect_bank(state, &session.target_id) {
+        // Its applicants approve at the bank's own page; a password sent here is never passed on.
+        return Err(invalid(session.locale, "this bank is approved at its own page, not with a password here"));
+    }
     let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
     let key = bank_login_key(&session, client);
     if let Some(wait) = key.and_then(|k| state.limits.bank_logins.check(&k, Instant::now()).err()) {
