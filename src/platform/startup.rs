@@ -228,8 +228,10 @@ fn sandbox_bank(state: &AppState) -> Router<AppState> {
     if !(settings.sandbox && settings.xs2a_sandbox) {
         return Router::new();
     }
-    let sandbox =
-        crate::psd2_sandbox::server::SandboxState::new(settings.public_url.clone(), settings.xs2a_record.clone());
+    let sandbox = crate::psd2_sandbox::server::SandboxState::for_portal(
+        settings.public_url.clone(),
+        settings.xs2a_record.clone(),
+    );
     crate::psd2_sandbox::server::routes(sandbox)
 }
 

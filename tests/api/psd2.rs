@@ -308,6 +308,7 @@ async fn the_sandbox_bank_enforces_the_protocol_like_a_strict_bank() {
         let mut r = c
             .post(api("/consents"))
             .header("X-Request-ID", rid())
+            .header("X-Conformance", if ip.is_none() { "malformed" } else { "" })
             .header("TPP-Redirect-URI", "https://tpp.example/back?state=1")
             .json(&body);
         if let Some(ip) = ip {
@@ -348,7 +349,13 @@ async fn the_sandbox_bank_enforces_the_protocol_like_a_strict_bank() {
     assert_eq!(status["consentStatus"], "valid");
     assert_eq!(c.post(&sca).form(&[("psu_id", "psu-ok"), ("password", "x")]).send().await.unwrap().status(), 409);
 
-    let r = c.get(api("/accounts")).header("Consent-ID", &consent).send().await.unwrap();
+    let r = c
+        .get(api("/accounts"))
+        .header("Consent-ID", &consent)
+        .header("X-Conformance", "malformed")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         (r.status().as_u16(), code(r.json().await.unwrap())),
         (400, "FORMAT_ERROR".to_string()),
@@ -612,4 +619,81 @@ async fn a_password_sent_for_a_redirect_bank_is_refused_and_never_passed_on() {
         .unwrap();
     assert!(r.status().is_redirection() || r.status().is_client_error(), "{}", r.status());
     assert_eq!(app.count("import").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_link_counts_only_in_the_browser_that_went_to_the_bank() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("psd2-forwarded@example.com").await;
+    let applicant = client();
+    let (session, sca) = to_the_bank(&app.address, &applicant, &client_id, SANDBOX).await;
+    // The bank's page forwarded to someone else, who approves there with their own bank access.
+    let stranger = client();
+    let back = at_the_bank(&stranger, &sca, "psu-ok", "approve").await;
+    let r = stranger.get(&back).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("another browser"));
+    assert!(next_step(&app.address, &applicant, &session).await.is_none(), "still waiting: nothing was taken");
+    assert!(import_of(&app, &session).await.is_none());
+    // The applicant's own browser (which opened the bank's page from the widget) completes it.
+    assert_eq!(applicant.get(&back).send().await.unwrap().status(), 200);
+    assert!(next_step(&app.address, &applicant, &session).await.unwrap().contains("success"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portals_sandbox_bank_sends_browsers_back_only_to_its_own_site() {
+    let app = spawn_app().await;
+    let c = client();
+    let body = serde_json::json!({"access": {"balances": [], "transactions": []}, "recurringIndicator": false,
+        "validUntil": (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string(), "frequencyPerDay": 1,
+        "combinedServiceIndicator": false});
+    let created: serde_json::Value = c
+        .post(app.url("/sandbox/xs2a/v1/consents"))
+        .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
+        .header("PSU-IP-Address", "192.0.2.7")
+        .header("TPP-Redirect-URI", "https://phishing.example/embed/return?state=1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sca = created["_links"]["scaRedirect"]["href"].as_str().unwrap();
+    let r = c.post(sca).form(&[("psu_id", "psu-ok"), ("password", "x"), ("action", "approve")]).send().await.unwrap();
+    assert_eq!(r.status(), 400, "no redirect off the portal's site");
+    assert!(r.headers().get("location").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bank_page_of_a_password_bank_is_refused_without_ending_the_session() {
+    let app = spawn_app().await;
+    let (client_id, _, _) = app.business("psd2-demo-bank@example.com").await;
+    let run = WidgetRun::new(&client_id, "test");
+    let session = app.widget_start(&run).await.unwrap();
+    let c = client();
+    assert_eq!(
+        c.post(app.url(&format!("/embed/signin/s/{session}/consent")))
+            .form(&[("agree", "yes")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let r = c.get(app.url(&format!("/embed/signin/s/{session}/bank"))).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    // The applicant signs in with the password as before.
+    let step: insight::widget::model::flow::SigninStep = serde_json::from_str(
+        &c.post(app.url("/api/widget/credentials"))
+            .form(&[("session", session.as_str()), ("login", "test"), ("password", "Test123")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(matches!(step, insight::widget::model::flow::SigninStep::Success(_)));
 }

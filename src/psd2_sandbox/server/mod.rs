@@ -48,6 +48,9 @@ pub struct Sandbox {
     recorder: Option<record::Recorder>,
     /// Added to every API call (a far-away bank, for tests that must catch an import half-way).
     latency: std::time::Duration,
+    /// Mounted in the portal: the SCA page sends the browser back only to the site it is on, so nobody can use
+    /// Insight's domain to bounce applicants to a page of theirs.
+    same_site_returns: bool,
 }
 
 #[derive(Clone)]
@@ -63,7 +66,17 @@ impl SandboxState {
             public_origin,
             recorder: record.map(record::Recorder::new),
             latency: std::time::Duration::ZERO,
+            same_site_returns: false,
         }))
+    }
+
+    /// The sandbox as the portal mounts it: returns only to the portal's own site.
+    pub fn for_portal(public_origin: Option<String>, record: Option<PathBuf>) -> Self {
+        let mut state = Self::new(public_origin, record);
+        if let Some(sandbox) = Arc::get_mut(&mut state.0) {
+            sandbox.same_site_returns = true;
+        }
+        state
     }
 
     /// Every API call takes at least `latency` (call before the state is shared).

@@ -3,7 +3,7 @@
 //! A plain page, as a bank shows it: never framed, no script.
 
 use axum::extract::{Path, RawForm, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::store::{Psu, ScaState};
@@ -63,11 +63,40 @@ pub async fn page(State(state): State<SandboxState>, Path(authorisation): Path<S
 }
 
 /// `POST /sandbox/xs2a/sca/{authorisation}`: Approve or Cancel.
+/// Whether `uri` would take the browser off this site while the sandbox is the portal's (nobody may use
+/// Insight's domain to bounce applicants to a page of theirs).
+fn leaves_site(state: &SandboxState, headers: &HeaderMap, uri: &str) -> bool {
+    if !state.0.same_site_returns {
+        return false;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    !url::Url::parse(uri).ok().is_some_and(|u| {
+        let authority = match u.port() {
+            Some(port) => format!("{}:{port}", u.host_str().unwrap_or_default()),
+            None => u.host_str().unwrap_or_default().to_string(),
+        };
+        authority.eq_ignore_ascii_case(host)
+    })
+}
+
 pub async fn decide(
     State(state): State<SandboxState>,
     Path(authorisation): Path<String>,
+    headers: HeaderMap,
     RawForm(raw): RawForm,
 ) -> Response {
+    let returns = {
+        let mut store = state.0.store();
+        store.by_authorisation(&authorisation).map(|c| (c.redirect_uri.clone(), c.nok_redirect_uri.clone()))
+    };
+    if let Some((ok, nok)) = &returns {
+        if leaves_site(&state, &headers, ok) || nok.as_deref().is_some_and(|n| leaves_site(&state, &headers, n)) {
+            return html_page(
+                StatusCode::BAD_REQUEST,
+                "<p>This approval would send you to another website, so it stops here.</p>",
+            );
+        }
+    }
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(&raw).into_owned().collect();
     let field =
         |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default();

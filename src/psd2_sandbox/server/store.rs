@@ -74,14 +74,20 @@ pub struct Consent {
     pub refused: u32,
     /// Accounts whose first page was served once (`psu-pending`).
     pub pending_shown: Vec<String>,
-    pub history: HashMap<(String, NaiveDate, NaiveDate), Arc<Vec<BankTransaction>>>,
 }
+
+/// A generated history: consent, account and window.
+pub type HistoryKey = (String, String, NaiveDate, NaiveDate);
+/// Generated histories kept at once, across all consents (the sandbox is reachable by anyone: bounded).
+const HISTORIES_KEPT: usize = 32;
 
 #[derive(Default)]
 pub struct Store {
     pub consents: HashMap<String, Consent>,
     /// authorisation id → consent id
     pub authorisations: HashMap<String, String>,
+    histories: HashMap<HistoryKey, Arc<Vec<BankTransaction>>>,
+    history_order: std::collections::VecDeque<HistoryKey>,
 }
 
 impl Store {
@@ -103,6 +109,31 @@ impl Store {
     pub fn by_authorisation(&mut self, authorisation: &str) -> Option<&mut Consent> {
         let id = self.authorisations.get(authorisation)?.clone();
         self.consents.get_mut(&id)
+    }
+
+    pub fn history(&self, key: &HistoryKey) -> Option<Arc<Vec<BankTransaction>>> {
+        self.histories.get(key).cloned()
+    }
+
+    pub fn keep_history(&mut self, key: HistoryKey, history: Arc<Vec<BankTransaction>>) {
+        if self.histories.insert(key.clone(), history).is_none() {
+            self.history_order.push_back(key);
+        }
+        while self.history_order.len() > HISTORIES_KEPT {
+            if let Some(old) = self.history_order.pop_front() {
+                self.histories.remove(&old);
+            }
+        }
+    }
+
+    /// A transaction of a consent's generated histories, by the bank's id.
+    pub fn find_transaction(&self, consent: &str, id: &str) -> Option<BankTransaction> {
+        self.histories
+            .iter()
+            .filter(|(k, _)| k.0 == consent)
+            .flat_map(|(_, h)| h.iter())
+            .find(|t| t.provider_id == id)
+            .cloned()
     }
 
     pub fn age_sca(&mut self, minutes: i64) {

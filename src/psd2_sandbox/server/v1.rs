@@ -159,7 +159,6 @@ pub async fn create_consent(State(state): State<SandboxState>, headers: HeaderMa
         unattended: Default::default(),
         refused: 0,
         pending_shown: vec![],
-        history: Default::default(),
     };
     let sca = format!("{}{PREFIX}/sca/{}", origin_of(&state.0, &headers), consent.authorisation_id);
     let mut body_links = links(&consent);
@@ -417,8 +416,8 @@ async fn history(
     account: &str,
     range: DateRange,
 ) -> Result<Arc<Vec<BankTransaction>>, Refusal> {
-    let key = (account.to_string(), range.from, range.to);
-    if let Ok(Some(cached)) = with_consent(sandbox, consent, |c| c.history.get(&key).cloned()) {
+    let key = (consent.to_string(), account.to_string(), range.from, range.to);
+    if let Some(cached) = sandbox.store().history(&key) {
         return Ok(cached);
     }
     let failed =
@@ -438,7 +437,7 @@ async fn history(
         }
     }
     let all = Arc::new(all);
-    let _ = with_consent(sandbox, consent, |c| c.history.insert(key, all.clone()));
+    sandbox.store().keep_history(key, all.clone());
     Ok(all)
 }
 
@@ -574,11 +573,7 @@ pub async fn transaction(
         Ok(a) => a,
         Err(r) => return r.into_response(),
     };
-    let found = with_consent(&state.0, &consent, |c| {
-        c.history.values().flat_map(|h| h.iter()).find(|t| t.provider_id == transaction).cloned()
-    })
-    .ok()
-    .flatten();
+    let found = state.0.store().find_transaction(&consent, &transaction);
     match found {
         Some(t) => Json(json!({ "transactionsDetails": data::transaction(&t, &account, Shown::Booked, access.psu) }))
             .into_response(),

@@ -65,7 +65,11 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // A redirect bank's page opens in a popup on the click itself, so the browser does not block it.
   function openBank(url) {
-    try { return window.open(url, "insight-bank", "popup,width=480,height=720"); } catch (e) { return null; }
+    var w = null;
+    try { w = window.open(url, "insight-bank", "popup,width=480,height=720"); } catch (e) { return null; }
+    // The bank's page gets no handle on the widget (noopener would hide whether the popup opened at all).
+    if (w) { try { w.opener = null; } catch (e) {} }
+    return w;
   }
   var consent = document.getElementById("consent");
   if (consent) {

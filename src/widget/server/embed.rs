@@ -410,10 +410,42 @@ async fn to_the_bank(
     let render = Render { state: &state, nonce: &nonce };
     let facts = facts.map(|f| f.0);
     let own = own_origin(&state, &headers, facts.as_ref());
+    let https = facts.as_ref().is_some_and(|f| f.https);
     match flow::start_redirect(&state, &session, &own, facts).await {
-        Ok(url) => Redirect::to(&url).into_response(),
+        Ok((url, return_state)) => {
+            // The return counts only in the browser that went to the bank from here: a bank link forwarded to
+            // someone else cannot bring their accounts into this session.
+            let (name, value) = return_cookie(&return_state);
+            let secure = if https { "; Secure" } else { "" };
+            let cookie =
+                format!("{name}={value}; Path={}; Max-Age=1800; HttpOnly; SameSite=Lax{secure}", flow::RETURN_PATH);
+            let mut response = Redirect::to(&url).into_response();
+            if let Ok(cookie) = cookie.parse() {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
         Err(e) => render.error(&e, None, None, Some(&session)),
     }
+}
+
+/// The cookie that ties a return URL's `state` to the browser sent to the bank: a name and a value derived
+/// from the state (a hash, so the cookie does not carry the state itself).
+fn return_cookie(return_state: &str) -> (String, String) {
+    use sha2::{Digest, Sha256};
+    let digest = hex::encode(Sha256::digest(format!("insight-sca:{return_state}").as_bytes()));
+    (format!("insight_sca_{}", &digest[..16]), digest)
+}
+
+fn has_return_cookie(headers: &HeaderMap, return_state: &str) -> bool {
+    let (name, value) = return_cookie(return_state);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(k, v)| k == name && v == value)
 }
 
 #[derive(Serialize)]
@@ -451,6 +483,7 @@ async fn redirect_state(State(state): State<AppState>, Path(session): Path<Strin
 async fn back_from_the_bank(
     State(state): State<AppState>,
     Extension(nonce): Extension<CspNonce>,
+    headers: HeaderMap,
     Query(pairs): Query<Pairs>,
 ) -> Response {
     let render = Render { state: &state, nonce: &nonce };
@@ -460,17 +493,19 @@ async fn back_from_the_bank(
             WidgetError::new(WidgetErrorCode::InvalidOptions, Locale::En).with_detail("the return link has no state");
         return render.error(&error, None, None, None);
     };
+    if !has_return_cookie(&headers, return_state) {
+        // Nothing is taken: the applicant who did go to the bank from the widget can still come back.
+        let error = WidgetError::new(WidgetErrorCode::InvalidOptions, Locale::En)
+            .with_detail("this return link belongs to a bank window opened from the widget in another browser");
+        return render.error(&error, None, None, None);
+    }
     match flow::finish_redirect(&state, return_state).await {
         Ok(view) => {
             let locale = view.session.locale;
             let report = Report { returned: Some(view.session.id.clone()), ..Report::default() };
             render.page(StatusCode::OK, locale, report, views::return_step(text(locale)))
         }
-        Err(e) => {
-            let mut response = render.error(&e, None, None, None);
-            *response.status_mut() = StatusCode::BAD_REQUEST;
-            response
-        }
+        Err(e) => render.error(&e, None, None, None),
     }
 }
 

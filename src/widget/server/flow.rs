@@ -384,14 +384,15 @@ pub fn is_redirect_bank(state: &AppState, target: &str) -> bool {
 /// Where Insight's return URL for redirect banks lives (`/embed/return?state=…`).
 pub const RETURN_PATH: &str = "/embed/return";
 
-/// The bank's page for a consented session of a redirect bank: the consent is created at the bank on the first
-/// call; later calls (the applicant clicked again, or opened the link after a blocked popup) get the same page.
+/// The bank's page for a consented session of a redirect bank, and the `state` of Insight's return URL: the
+/// consent is created at the bank on the first call; later calls (the applicant clicked again, or opened the
+/// link after a blocked popup) get the same page.
 pub async fn start_redirect(
     state: &AppState,
     id: &str,
     own_origin: &str,
     client: Option<RequestFacts>,
-) -> Result<String, WidgetError> {
+) -> Result<(String, String), WidgetError> {
     // The popup is opened on the consent click, so it may arrive just before the consent is stored.
     let mut session =
         active(state, id, &[SigninState::BankSelected, SigninState::Consented, SigninState::Redirected]).await?;
@@ -404,9 +405,12 @@ pub async fn start_redirect(
             active(state, id, &[SigninState::BankSelected, SigninState::Consented, SigninState::Redirected]).await?;
     }
     let locale = session.locale;
-    match (session.state, &session.redirect_url) {
-        (SigninState::Redirected, Some(url)) => return Ok(url.clone()),
-        (SigninState::Consented, _) => {}
+    if !is_redirect_bank(state, &session.target_id) {
+        return Err(invalid(locale, "this bank is not approved at its own page"));
+    }
+    match (session.state, &session.redirect_url, &session.redirect_state) {
+        (SigninState::Redirected, Some(url), Some(return_state)) => return Ok((url.clone(), return_state.clone())),
+        (SigninState::Consented, _, _) => {}
         _ => return Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale)),
     }
     let connector = state.catalog.get(&session.target_id).ok_or_else(internal)?;
@@ -432,7 +436,7 @@ pub async fn start_redirect(
                 .map_err(db_failed(locale))?
             {
                 tracing::info!(target = session.target_id, "applicant sent to the bank");
-                Ok(start.url)
+                Ok((start.url, return_state))
             } else {
                 Err(WidgetError::new(WidgetErrorCode::SessionExpired, locale))
             }
@@ -449,8 +453,8 @@ pub async fn start_redirect(
 /// authorised and its import queued, as after a password. Unknown and reused `state`s are refused.
 pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<SessionView, WidgetError> {
     let unknown = || {
-        WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En)
-            .with_detail("this return link is unknown or was used already")
+        WidgetError::new(WidgetErrorCode::InvalidOptions, Locale::En)
+            .with_detail("this return link is unknown, expired or was used already")
     };
     let id = signin_sessions::take_returned(&state.db, return_state)
         .await
@@ -473,6 +477,12 @@ pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<Ses
             .map_err(db_failed(session.locale))?;
             Ok(())
         }
+        Err(e) if e.is_transient() => {
+            // The bank did not answer this time: the applicant may reload this page to ask again.
+            let _ =
+                signin_sessions::transition(&state.db, &id, &[SigninState::Verifying], SigninState::Redirected).await;
+            return Err(bank_error(e, session.locale));
+        }
         Err(e) => {
             let error = bank_error(e, session.locale);
             signin_sessions::end_at_bank(&state.db, &id, SigninState::Failed, error.code.as_str())
@@ -482,8 +492,9 @@ pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<Ses
         }
     };
     if let Err(e) = ended {
-        // Over quota or a fault while authorising: the session has ended with the code the widget will show.
+        // Over quota or a fault while authorising: the session has ended; the widget shows this code.
         let _ = signin_sessions::end_at_bank(&state.db, &id, SigninState::Failed, e.code.as_str()).await;
+        let _ = signin_sessions::note_error(&state.db, &id, e.code.as_str()).await;
     }
     tracing::info!(target = session.target_id, "applicant back from the bank");
     session_view(state, &id).await
@@ -535,8 +546,15 @@ pub async fn session_view(state: &AppState, id: &str) -> Result<SessionView, Wid
     let expired_error = || WidgetError::new(WidgetErrorCode::SessionExpired, Locale::En);
     let session =
         signin_sessions::get(&state.db, id).await.map_err(db_failed(Locale::En))?.ok_or_else(expired_error)?;
-    let open =
-        [SigninState::BankSelected, SigninState::Consented, SigninState::OneTimeCodeRequired, SigninState::Redirected];
+    // `Verifying` too: a request that died with its process (a crash while with the bank) must not leave the
+    // widget waiting for ever.
+    let open = [
+        SigninState::BankSelected,
+        SigninState::Consented,
+        SigninState::OneTimeCodeRequired,
+        SigninState::Redirected,
+        SigninState::Verifying,
+    ];
     let expired = open.contains(&session.state) && now_ms() - session.updated_at > SESSION_IDLE_MS;
     if expired {
         let _ = signin_sessions::transition(&state.db, id, &open, SigninState::Failed).await;

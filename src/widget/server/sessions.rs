@@ -50,8 +50,9 @@ pub struct SigninSession {
     pub sca_failures: i64,
     pub import_id: Option<ImportId>,
     pub updated_at: i64,
-    /// The redirect bank's page the applicant was sent to.
+    /// The redirect bank's page the applicant was sent to, and the `state` of the return URL given to it.
     pub redirect_url: Option<String>,
+    pub redirect_state: Option<String>,
     /// The SPEC §6 code a session failed with, when it failed out of the widget's sight (at the bank).
     pub error_code: Option<String>,
 }
@@ -101,7 +102,8 @@ pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
     }
     Ok(sqlx::query_as(
         "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, locale, months,
-                auto_import, state, challenge_token, sca_failures, import_id, updated_at, redirect_url, error_code
+                auto_import, state, challenge_token, sca_failures, import_id, updated_at, redirect_url, redirect_state,
+                error_code
          FROM signin_session WHERE signin_session_id = $1",
     )
     .bind(id)
@@ -169,14 +171,18 @@ pub async fn take_returned(db: &Db, state: &str) -> ServerResult<Option<String>>
     if state.len() != 64 || !state.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
+    let now = now_ms();
+    // A session idle too long has ended, even if no page noticed yet.
     let row: Option<(String,)> = sqlx::query_as(
-        "UPDATE signin_session SET state = $1, updated_at = $2 WHERE redirect_state = $3 AND state = $4
+        "UPDATE signin_session SET state = $1, updated_at = $2
+         WHERE redirect_state = $3 AND state = $4 AND updated_at > $5
          RETURNING signin_session_id",
     )
     .bind(SigninState::Verifying.as_str())
-    .bind(now_ms())
+    .bind(now)
     .bind(state)
     .bind(SigninState::Redirected.as_str())
+    .bind(now - SESSION_IDLE_MS)
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.map(|(id,)| id))
@@ -196,6 +202,19 @@ pub async fn end_at_bank(db: &Db, id: &str, to: SigninState, code: &str) -> Serv
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records the code a failed session ended with, unless one is recorded already.
+pub async fn note_error(db: &Db, id: &str, code: &str) -> ServerResult<()> {
+    sqlx::query(
+        "UPDATE signin_session SET error_code = $1 WHERE signin_session_id = $2 AND state = $3 AND error_code IS NULL",
+    )
+    .bind(code)
+    .bind(id)
+    .bind(SigninState::Failed.as_str())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 /// What a session counts wrong attempts of.

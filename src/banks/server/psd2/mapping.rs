@@ -1,6 +1,8 @@
 //! From NextGenPSD2 messages to Insight's records: exact amounts, owners, balances, stable transaction ids, and
 //! the error codes of SPEC §6.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
@@ -16,7 +18,15 @@ pub fn error_for(status: StatusCode, codes: &[&str], retry_after: Option<u64>) -
     if status == StatusCode::TOO_MANY_REQUESTS || has("ACCESS_EXCEEDED") {
         return BankError::AccessExceeded { retry_after_secs: retry_after.unwrap_or(60) };
     }
-    if has("CONSENT_EXPIRED") || has("CONSENT_INVALID") || has("CONSENT_UNKNOWN") || has("RESOURCE_EXPIRED") {
+    // The consent no longer reads (expired, revoked, unknown, or history outside what it may read without a new
+    // SCA): the applicant must connect again.
+    if has("CONSENT_EXPIRED")
+        || has("CONSENT_INVALID")
+        || has("CONSENT_UNKNOWN")
+        || has("RESOURCE_EXPIRED")
+        || has("PERIOD_INVALID")
+        || (status == StatusCode::UNAUTHORIZED && codes.is_empty())
+    {
         return BankError::SessionExpired;
     }
     if has("PSU_CREDENTIALS_INVALID") {
@@ -143,6 +153,17 @@ pub fn account(details: &wire::AccountDetails, id: &str, balances: &[wire::Balan
 
 /// The entry's content without the ids a bank may change when it books it: pending and booked twins agree.
 fn content_key(t: &wire::Transaction) -> String {
+    content_hash(t, &[])
+}
+
+/// A booked entry without ids: its content plus what tells identical entries apart across pages (the booking
+/// date and the balance after it).
+fn booked_key(t: &wire::Transaction) -> String {
+    let balance = t.balance_after_transaction.as_ref().map(|b| b.balance_amount.amount.as_str()).unwrap_or_default();
+    content_hash(t, &[t.booking_date.as_deref().unwrap_or_default(), balance])
+}
+
+fn content_hash(t: &wire::Transaction, more: &[&str]) -> String {
     let party = |r: &Option<wire::AccountReference>| {
         r.as_ref().and_then(|r| r.iban.clone().or_else(|| r.bban.clone())).unwrap_or_default()
     };
@@ -157,7 +178,10 @@ fn content_key(t: &wire::Transaction) -> String {
         &party(&t.debtor_account),
         t.remittance_information_unstructured.as_deref().unwrap_or_default(),
         t.end_to_end_id.as_deref().unwrap_or_default(),
-    ] {
+    ]
+    .into_iter()
+    .chain(more.iter().copied())
+    {
         hash.update(part.as_bytes());
         hash.update([0x1f]);
     }
@@ -175,35 +199,31 @@ pub fn transactions(
     range: DateRange,
     opening_balance: i64,
 ) -> Result<(Vec<BankTransaction>, i64), BankError> {
-    let mut seen: std::collections::HashMap<(bool, String), usize> = std::collections::HashMap::new();
-    let mut keyed = |booked: bool, t: &wire::Transaction| {
-        let key = content_key(t);
-        let n = seen.entry((booked, key.clone())).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            key
-        } else {
-            format!("{key}-{n}")
-        }
-    };
-    let booked_keys: std::collections::HashSet<String> = report.booked.iter().map(content_key).collect();
+    // Numbered within the report when it holds identical entries (two coffees on one day).
+    let (mut pending_seen, mut twin_seen, mut hashed_seen) = (HashMap::new(), HashMap::new(), HashMap::new());
+    // Shown both ways in one report: the booked entry is the one to keep, once per booked twin.
+    let mut booked_twins: HashMap<String, usize> = HashMap::new();
+    for t in &report.booked {
+        *booked_twins.entry(content_key(t)).or_insert(0) += 1;
+    }
     let mut out = Vec::with_capacity(report.booked.len() + report.pending.len());
     for t in &report.pending {
-        // Shown both ways in one report: the booked entry is the one to keep.
-        if booked_keys.contains(&content_key(t)) {
+        let key = content_key(t);
+        if let Some(twins) = booked_twins.get_mut(&key).filter(|n| **n > 0) {
+            *twins -= 1;
             continue;
         }
-        let key = keyed(false, t);
-        out.push(entry(t, TxStatus::Pending, format!("p:{key}"), None, range)?);
+        let id = format!("p:{}", numbered(&mut pending_seen, key));
+        out.push(entry(t, TxStatus::Pending, id, None, range)?);
     }
     for t in &report.booked {
-        let key = keyed(true, t);
+        let twin = format!("p:{}", numbered(&mut twin_seen, content_key(t)));
         let id = match (&t.transaction_id, &t.entry_reference) {
             (Some(id), _) if !id.is_empty() => format!("t:{id}"),
             (_, Some(reference)) if !reference.is_empty() => format!("e:{reference}"),
-            _ => format!("h:{key}"),
+            _ => format!("h:{}", numbered(&mut hashed_seen, booked_key(t))),
         };
-        out.push(entry(t, TxStatus::Done, id, Some(format!("p:{key}")), range)?);
+        out.push(entry(t, TxStatus::Done, id, Some(twin), range)?);
     }
     out.sort_by(|a, b| b.transaction_on.cmp(&a.transaction_on).then(a.status.as_str().cmp(b.status.as_str())));
     // Banks that send no balance after each entry: carried down from the newest booked one.
@@ -218,6 +238,17 @@ pub fn transactions(
         t.balance_after_minor = opening_balance;
     }
     Ok((out, balance))
+}
+
+/// `key`, or `key-2`, `key-3` … for its later occurrences.
+fn numbered(seen: &mut HashMap<String, usize>, key: String) -> String {
+    let n = seen.entry(key.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        key
+    } else {
+        format!("{key}-{n}")
+    }
 }
 
 fn entry(

@@ -6,6 +6,7 @@ mod mapping;
 pub mod registry;
 mod wire;
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -54,7 +55,14 @@ pub struct Xs2aBank {
     /// Everything before `/v1/…`, with a trailing slash.
     base: Url,
     http: reqwest::Client,
+    /// The account list per consent for a few minutes: `owners` and `accounts` of one run read it once, so a
+    /// run without the applicant present stays within a one-off consent's `frequencyPerDay`.
+    account_lists: std::sync::Mutex<HashMap<String, (std::time::Instant, Vec<wire::AccountDetails>)>>,
 }
+
+/// How long a read account list is reused, and how many consents' lists are kept.
+const ACCOUNT_LIST_TTL: Duration = Duration::from_secs(300);
+const ACCOUNT_LISTS_KEPT: usize = 256;
 
 impl Xs2aBank {
     pub fn new(entry: &BankEntry) -> Result<Self, BankError> {
@@ -78,7 +86,7 @@ impl Xs2aBank {
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
-        Ok(Self { info: entry.info.clone(), base, http })
+        Ok(Self { info: entry.info.clone(), base, http, account_lists: Default::default() })
     }
 
     fn url(&self, path: &str) -> Result<Url, BankError> {
@@ -161,16 +169,23 @@ impl Xs2aBank {
 
     async fn account_list(&self, session: &BankSession) -> Result<Vec<wire::AccountDetails>, BankError> {
         let s = Self::session(session)?;
-        let list: wire::AccountList = self
-            .call(
-                Method::GET,
-                self.url("v1/accounts?withBalance=true")?,
-                Some(&s.consent),
-                Self::present(&s),
-                &[],
-                None,
-            )
-            .await?;
+        {
+            let lists = self.account_lists.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, list)) = lists.get(&s.consent).filter(|(at, _)| at.elapsed() < ACCOUNT_LIST_TTL) {
+                return Ok(list.clone());
+            }
+        }
+        let url = self.url("v1/accounts?withBalance=true")?;
+        let list: wire::AccountList =
+            self.call(Method::GET, url, Some(&s.consent), Self::present(&s), &[], None).await?;
+        let mut lists = self.account_lists.lock().unwrap_or_else(|e| e.into_inner());
+        if lists.len() >= ACCOUNT_LISTS_KEPT {
+            lists.retain(|_, (at, _)| at.elapsed() < ACCOUNT_LIST_TTL);
+            if lists.len() >= ACCOUNT_LISTS_KEPT {
+                lists.clear();
+            }
+        }
+        lists.insert(s.consent.clone(), (std::time::Instant::now(), list.accounts.clone()));
         Ok(list.accounts)
     }
 }

@@ -119,7 +119,9 @@ impl Registry {
             let bank = bank.into_inner();
             let id = TargetId::parse(bank.id.get_ref())
                 .map_err(|_| fail(bank.id.span(), "id must be 1 to 64 of a-z, 0-9 and -".into()))?;
-            if entries.iter().any(|e| e.info.id == id) || id.as_str().starts_with("demo-") {
+            // Built-in targets keep their ids: the Demo Bank's and the PSD2 sandbox's.
+            let reserved = id.as_str().starts_with("demo-") || id.as_str() == crate::psd2_sandbox::model::TARGET_ID;
+            if entries.iter().any(|e| e.info.id == id) || reserved {
                 return Err(fail(bank.id.span(), format!("id {id} is already taken")));
             }
             let name = bank.name.get_ref().trim();
