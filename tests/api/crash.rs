@@ -46,6 +46,37 @@ pub async fn wait_until_up(base: &str) {
     panic!("the server did not come up");
 }
 
+/// Transaction rows stored, and how many distinct (account, bank id) pairs they hold.
+pub async fn stored_rows(pool: &sqlx::AnyPool) -> (i64, i64) {
+    sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT import_account_id || ':' || provider_id) FROM import_transaction")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Waits until at least `rows` transactions are committed (or a minute passes).
+pub async fn wait_for_rows(pool: &sqlx::AnyPool, rows: i64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while stored_rows(pool).await.0 < rows && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits for the one import to finish after a restart; asserts it succeeded on its second attempt.
+pub async fn wait_until_resumed_and_succeeded(pool: &sqlx::AnyPool) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, attempts): (String, i64) =
+            sqlx::query_as("SELECT status, attempts FROM import").fetch_one(pool).await.unwrap();
+        if status != "running" && status != "queued" {
+            assert_eq!((status.as_str(), attempts), ("succeeded", 2), "resumed once");
+            return;
+        }
+        assert!(Instant::now() < deadline, "the import did not finish after the restart");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_survives_kill_9_of_the_server_without_losing_or_duplicating_rows() {
     // On the engine of this test pass (SQLite, or PostgreSQL when TEST_DATABASE_URL names a server).
@@ -78,25 +109,13 @@ async fn an_import_survives_kill_9_of_the_server_without_losing_or_duplicating_r
     let creds = vec![("session", session.clone()), ("login", "test-large".into()), ("password", "Test123".into())];
     assert!(call("/api/widget/credentials", creds).await.contains("Success"));
 
-    let count = || async {
-        let (n, distinct): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT import_account_id || ':' || provider_id) FROM import_transaction",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        (n, distinct)
-    };
     // Wait until part of the history is committed, then kill the server without warning.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count().await.0 == 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_for_rows(&pool, 1).await;
     let mut server = server;
     server.0.kill().expect("SIGKILL");
     server.0.wait().unwrap();
     drop(server);
-    let (at_kill, _) = count().await;
+    let (at_kill, _) = stored_rows(&pool).await;
     assert!(at_kill > 0, "some pages were committed before the kill");
     let (status,): (String,) = sqlx::query_as("SELECT status FROM import").fetch_one(&pool).await.unwrap();
     assert!(at_kill < 100_000 && status == "running", "killed mid-import ({at_kill} rows, {status})");
@@ -104,19 +123,8 @@ async fn an_import_survives_kill_9_of_the_server_without_losing_or_duplicating_r
     // A new process takes the job over once the dead worker's lease has expired.
     let _restarted = start(&db_url, port);
     wait_until_up(&base).await;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (status, attempts): (String, i64) =
-            sqlx::query_as("SELECT status, attempts FROM import").fetch_one(&pool).await.unwrap();
-        if status != "running" && status != "queued" {
-            assert_eq!(status, "succeeded");
-            assert_eq!(attempts, 2, "resumed once");
-            break;
-        }
-        assert!(Instant::now() < deadline, "the import did not finish after the restart");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(count().await, (100_000, 100_000), "every transaction exactly once");
+    wait_until_resumed_and_succeeded(&pool).await;
+    assert_eq!(stored_rows(&pool).await, (100_000, 100_000), "every transaction exactly once");
     let (recorded,): (i64,) = sqlx::query_as("SELECT transactions_count FROM import").fetch_one(&pool).await.unwrap();
     assert_eq!(recorded, 100_000);
 }

@@ -422,8 +422,8 @@ fn standalone_entry(id: &str, base: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_registry_bank_import_survives_kill_9_in_the_middle_of_psu_paged() {
-    use crate::crash::{start_with, wait_until_up};
-    use std::time::{Duration, Instant};
+    use crate::crash::{start_with, stored_rows, wait_for_rows, wait_until_resumed_and_succeeded, wait_until_up};
+    use std::time::Duration;
     // The bank is another server (it outlives the killed portal), a little far away so the kill lands half-way.
     let (bank, _) = standalone_sandbox(Duration::from_millis(40)).await;
     let (_dir, banks_file) = registry(&standalone_entry("standalone-bank", &bank));
@@ -450,41 +450,19 @@ async fn a_registry_bank_import_survives_kill_9_in_the_middle_of_psu_paged() {
     assert_eq!(c.get(&back).send().await.unwrap().status(), 200);
     assert!(next_step(&base, &c, &session).await.unwrap().contains("success"));
 
-    let count = || async {
-        let (n, distinct): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT import_account_id || ':' || provider_id) FROM import_transaction",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        (n, distinct)
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count().await.0 < 500 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for_rows(&pool, 500).await;
     let mut server = server;
     server.0.kill().expect("SIGKILL");
     server.0.wait().unwrap();
     drop(server);
-    let (at_kill, _) = count().await;
+    let (at_kill, _) = stored_rows(&pool).await;
     let status: String = sqlx::query_scalar("SELECT status FROM import").fetch_one(&pool).await.unwrap();
     assert!(at_kill > 0 && at_kill < 5_000 && status == "running", "killed mid-import ({at_kill} rows, {status})");
 
     let _restarted = start_with(&db_url, port, &env);
     wait_until_up(&base).await;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (status, attempts): (String, i64) =
-            sqlx::query_as("SELECT status, attempts FROM import").fetch_one(&pool).await.unwrap();
-        if status != "running" && status != "queued" {
-            assert_eq!((status.as_str(), attempts), ("succeeded", 2), "resumed once");
-            break;
-        }
-        assert!(Instant::now() < deadline, "the import did not finish after the restart");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(count().await, (5_000, 5_000), "every transaction exactly once");
+    wait_until_resumed_and_succeeded(&pool).await;
+    assert_eq!(stored_rows(&pool).await, (5_000, 5_000), "every transaction exactly once");
     let recorded: i64 = sqlx::query_scalar("SELECT transactions_count FROM import").fetch_one(&pool).await.unwrap();
     assert_eq!(recorded, 5_000);
 }
