@@ -82,6 +82,8 @@ text_enum! {
         TwoFactorDisabled = "two_factor_disabled",
         TwoFactorPolicyChanged = "two_factor_policy_changed",
         RecoveryCodeUsed = "recovery_code_used",
+        NoteAdded = "note_added",
+        ApplicationAssigned = "application_assigned",
     }
 }
 
@@ -110,6 +112,8 @@ impl AuditAction {
             Self::TwoFactorDisabled => "Two-factor turned off",
             Self::TwoFactorPolicyChanged => "Two-factor requirement changed",
             Self::RecoveryCodeUsed => "Recovery code used",
+            Self::NoteAdded => "Note added to an application",
+            Self::ApplicationAssigned => "Application assigned",
         }
     }
 }

@@ -82,7 +82,12 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     } else {
         None
     };
+    let assignable =
+        if user.role.can_decide() { super::server::case::assignable(&state.db, &user).await? } else { vec![] };
     Ok(ApplicationDetail {
+        assignee: super::server::case::assignee(&state.db, &import).await?,
+        notes: super::server::case::notes(&state.db, &import).await?,
+        assignable,
         analysis,
         owners: reads::owners(&state.db, &import).await?,
         accounts,
@@ -179,6 +184,55 @@ pub async fn decide_application(import_id: ImportId, decision: String, note: Str
         DecideOutcome::NotFound => Err(AppError::NotFound),
         DecideOutcome::NotFinished => {
             Err(AppError::Conflict("The import has not finished yet; decide once it has.".into()))
+        }
+    }
+}
+
+/// Adds a note to an application's thread: anyone who may read the application may note on it.
+#[server(prefix = "/api", endpoint = "applications/note")]
+pub async fn add_application_note(import_id: ImportId, note: String) -> AppResult<()> {
+    use super::server::case::{self, CaseOutcome};
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::platform::{http::request, state::AppState};
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::invalid("note", "Write the note first."));
+    }
+    if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(AppError::invalid("note", "A note can hold text and line breaks only."));
+    }
+    if note.chars().count() > 4000 {
+        return Err(AppError::invalid("note", "A note can be at most 4,000 characters."));
+    }
+    let state = AppState::from_context()?;
+    match case::add_note(&state.db, &user, import_id, note, request::client_ip().await).await? {
+        CaseOutcome::Done => Ok(()),
+        CaseOutcome::NotFound | CaseOutcome::NotAssignable => Err(AppError::NotFound),
+    }
+}
+
+/// Puts a member who may decide on the case, or nobody (`assignee` empty). Admins and reviewers only.
+#[server(prefix = "/api", endpoint = "applications/assign")]
+pub async fn assign_application(import_id: ImportId, assignee: String) -> AppResult<()> {
+    use super::server::case::{self, CaseOutcome};
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::platform::{http::request, state::AppState};
+    use crate::shared::{Role, UserId};
+    let user = current_user::require_role(Role::can_decide).await?;
+    let assignee = match assignee.trim() {
+        "" => None,
+        "me" => Some(user.user_id),
+        id => Some(UserId(id.parse().map_err(|_| AppError::invalid("assignee", "Choose a member of your team."))?)),
+    };
+    let state = AppState::from_context()?;
+    match case::assign(&state.db, &user, import_id, assignee, request::client_ip().await).await? {
+        CaseOutcome::Done => Ok(()),
+        CaseOutcome::NotFound => Err(AppError::NotFound),
+        CaseOutcome::NotAssignable => {
+            Err(AppError::invalid("assignee", "Choose a member of your team who may decide on applications."))
         }
     }
 }

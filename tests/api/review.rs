@@ -188,6 +188,8 @@ async fn another_organisation_gets_not_found_for_every_application_url_export_an
         ("/api/applications/transactions", vec![("import_id", &id), ("account_id", &account), ("page", "0")]),
         ("/api/applications/analysis", vec![("import_id", &id)]),
         ("/api/applications/decide", vec![("import_id", &id), ("decision", "approve"), ("note", "mine now")]),
+        ("/api/applications/note", vec![("import_id", &id), ("note", "checked the salary")]),
+        ("/api/applications/assign", vec![("import_id", &id), ("assignee", "me")]),
     ];
     for (path, form) in &server_fns {
         assert_eq!(app_error(app.post_form_with(&stranger, path, form).await).await, AppError::NotFound, "{path}");
@@ -572,4 +574,94 @@ async fn the_dashboard_counters_always_equal_a_count_of_the_imports() {
     assert_eq!(rejected, 2);
     let html = html.replace("<!>", "");
     assert!(html.contains(r#"<strong>2</strong><a href="/applications?decision=rejected">"#), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_has_an_assignee_and_a_thread_of_notes_each_change_audited() {
+    let app = spawn_app().await;
+    let (admin, org, import_id) = decided_setup(&app, "case@example.com").await;
+    let reviewer = app.member(org, "reviewer@case.example", Role::Reviewer).await;
+    let viewer = app.member(org, "viewer@case.example", Role::Viewer).await;
+    let technician = app.member(org, "tech@case.example", Role::Technician).await;
+    let (_, other_org, _) = app.business("other@case-two.example").await;
+    let outsider = app.member(other_org, "reviewer@case-two.example", Role::Reviewer).await;
+    let _ = outsider;
+    let id = import_id.to_string();
+    let note = |c: &reqwest::Client, body: &str| {
+        let (c, body, id) = (c.clone(), body.to_string(), id.clone());
+        let app = &app;
+        async move { app.post_form_with(&c, "/api/applications/note", &[("import_id", &id), ("note", &body)]).await }
+    };
+    let assign = |c: &reqwest::Client, who: String| {
+        let (c, id) = (c.clone(), id.clone());
+        let app = &app;
+        async move { app.post_form_with(&c, "/api/applications/assign", &[("import_id", &id), ("assignee", &who)]).await }
+    };
+
+    // Notes: anyone who reads applications may write one; empty, control characters or too long are refused.
+    assert!(ok(&note(&reviewer, "  Salary confirmed with the payslip.  ").await));
+    assert!(ok(&note(&viewer, "Second account looks like savings.").await));
+    assert_eq!(app_error(note(&technician, "x").await).await, AppError::Forbidden);
+    for bad in ["", "   ", "bell\u{7}", &"x".repeat(4001)] {
+        let e = app_error(note(&admin, bad).await).await;
+        assert!(matches!(e, AppError::Invalid(_)), "{bad:?}: {e:?}");
+    }
+    // Assignment: only to a member who may decide, by those who may decide.
+    let reviewer_id: UserId =
+        sqlx::query_scalar("SELECT app_user_id FROM app_user WHERE email = 'reviewer@case.example'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let viewer_id: UserId = sqlx::query_scalar("SELECT app_user_id FROM app_user WHERE email = 'viewer@case.example'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let outsider_id: UserId =
+        sqlx::query_scalar("SELECT app_user_id FROM app_user WHERE email = 'reviewer@case-two.example'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(app_error(assign(&viewer, "me".into()).await).await, AppError::Forbidden);
+    for not_assignable in [viewer_id.0.to_string(), outsider_id.0.to_string(), "x".into()] {
+        assert!(matches!(app_error(assign(&admin, not_assignable).await).await, AppError::Invalid(_)));
+    }
+    assert!(ok(&assign(&admin, reviewer_id.0.to_string()).await));
+
+    let detail: serde_json::Value = serde_json::from_str(
+        &app.post_form_with(&viewer, "/api/applications/get", &[("import_id", &id)]).await.text().await.unwrap(),
+    )
+    .unwrap();
+    assert_eq!(detail["assignee"], "reviewer@case.example");
+    let notes: Vec<(String, String)> = detail["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["author_email"].as_str().unwrap().into(), n["body"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("reviewer@case.example".to_string(), "Salary confirmed with the payslip.".to_string()),
+            ("viewer@case.example".to_string(), "Second account looks like savings.".to_string()),
+        ]
+    );
+    assert_eq!(detail["assignable"].as_array().unwrap().len(), 0, "a viewer is offered no one to assign");
+    assert!(ok(&assign(&reviewer, String::new()).await), "unassigned again");
+    let audit: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, detail FROM audit_event WHERE organisation_id = $1 AND action IN ('note_added', 'application_assigned')
+         ORDER BY audit_event_id",
+    )
+    .bind(org)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["note_added", "note_added", "application_assigned", "application_assigned"]);
+    assert_eq!(audit[2].1, "assigned to reviewer@case.example");
+    assert_eq!(audit[3].1, "unassigned");
+    let page = admin.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Salary confirmed with the payslip.") && page.contains("Assigned to"),
+        "the page shows the case"
+    );
 }

@@ -144,6 +144,18 @@ pub fn table(w: &World) -> Vec<Case> {
         ),
         f("/api/applications/analysis", Access::Reader, Some(vec![("import_id", id.clone())]), vec![]),
         f(
+            "/api/applications/note",
+            Access::Reader,
+            Some(vec![("import_id", id.clone()), ("note", s("checked"))]),
+            vec![("import_id", id.clone()), ("note", s(""))],
+        ),
+        f(
+            "/api/applications/assign",
+            Access::Role,
+            Some(vec![("import_id", id.clone()), ("assignee", s("me"))]),
+            vec![("import_id", id.clone()), ("assignee", s("nobody-here"))],
+        ),
+        f(
             "/api/applications/decide",
             Access::Role,
             Some(vec![("import_id", id.clone()), ("decision", s("approve")), ("note", s("ok"))]),

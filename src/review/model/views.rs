@@ -39,6 +39,27 @@ pub struct ApplicationDetail {
     /// The analysis of a finished import whose data was not erased (the page shows it only then), read in
     /// the same request so the page needs no second call.
     pub analysis: Option<crate::review::model::analysis::Analysis>,
+    /// The member on the case (their e-mail), the team's notes (oldest first), and who may be put on it (for
+    /// members who may decide; empty for the others).
+    pub assignee: Option<String>,
+    pub notes: Vec<CaseNote>,
+    pub assignable: Vec<Assignee>,
+}
+
+/// One note of an application's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CaseNote {
+    pub author_email: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A member who may be put on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub user_id: crate::shared::UserId,
+    pub email: String,
 }
 
 /// A page of an account's transactions, with the cursors of its neighbours (`None` at either end).

@@ -8,7 +8,9 @@ use crate::components::layout::PortalPage;
 use crate::components::status::{format_instant, SandboxBadge, StatusBadge};
 use crate::error::AppError;
 use crate::imports::model::{Account, ErasureReason, Owner};
-use crate::review::api::{get_application, list_transactions, DecideApplication, EraseApplication};
+use crate::review::api::{
+    get_application, list_transactions, AddApplicationNote, AssignApplication, DecideApplication, EraseApplication,
+};
 use crate::review::model::views::{ApplicationDetail, TransactionPage};
 use crate::shared::money::display_minor;
 use crate::shared::ImportId;
@@ -23,11 +25,16 @@ pub fn ApplicationPage() -> impl IntoView {
         move || params.with(|p| p.get("id").and_then(|id| id.parse::<ImportId>().ok()).unwrap_or(ImportId(-1)));
     let decide = ServerAction::<DecideApplication>::new();
     let erase = ServerAction::<EraseApplication>::new();
+    let case =
+        Case { note: ServerAction::<AddApplicationNote>::new(), assign: ServerAction::<AssignApplication>::new() };
     // Bumped by the poller while the import runs, so status and data refresh without a reload.
     let tick = RwSignal::new(0u32);
     let detail = Resource::new(
-        move || (import_id(), tick.get(), decide.version().get(), erase.version().get()),
-        |(id, _, _, _)| get_application(id),
+        move || {
+            let case_version = case.note.version().get() + case.assign.version().get();
+            (import_id(), tick.get(), decide.version().get() + erase.version().get() + case_version)
+        },
+        |(id, _, _)| get_application(id),
     );
     let running = RwSignal::new(false);
     Effect::new(move |_| {
@@ -51,7 +58,7 @@ pub fn ApplicationPage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             running.set(!d.summary.status.is_finished());
-                            view! { <Detail d decide erase/> }.into_any()
+                            view! { <Detail d decide erase case/> }.into_any()
                         }
                         Err(e) => view! {
                             <h1>"Application not available"</h1>
@@ -64,11 +71,19 @@ pub fn ApplicationPage() -> impl IntoView {
     }
 }
 
+/// The case's two actions: a note, and who is on it.
+#[derive(Clone, Copy)]
+struct Case {
+    note: ServerAction<AddApplicationNote>,
+    assign: ServerAction<AssignApplication>,
+}
+
 #[component]
 fn Detail(
     d: ApplicationDetail,
     decide: ServerAction<DecideApplication>,
     erase: ServerAction<EraseApplication>,
+    case: Case,
 ) -> impl IntoView {
     let s = d.summary.clone();
     let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
@@ -102,6 +117,7 @@ fn Detail(
             </section>
             <DecisionPanel d=d.clone() decide/>
         </div>
+        <CasePanel d=d.clone() case/>
         {s.erased_at.map(|at| view! {
             <p class="notice" role="status" data-testid="erased">{format!(
                 "The imported data was erased {} on {}. The decision history and the audit trail remain.",
@@ -121,6 +137,60 @@ fn Detail(
             {d.accounts.iter().cloned().zip(d.first_pages.iter().cloned()).map(|(a, first)| view! { <AccountCard import_id=s.import_id a first/> }).collect_view()}
         </section>
         {(d.can_erase && s.erased_at.is_none() && s.status.is_finished()).then(|| view! { <ErasePanel import_id=s.import_id erase/> })}
+    }
+}
+
+/// Who is on the case and the team's notes, oldest first.
+#[component]
+fn CasePanel(d: ApplicationDetail, case: Case) -> impl IntoView {
+    let import_id = d.summary.import_id.to_string();
+    let assign_import_id = import_id.clone();
+    let note_error = last_error(case.note.value());
+    let assign_error = last_error(case.assign.value());
+    let can_assign = !d.assignable.is_empty();
+    let current = d.assignee.clone();
+    view! {
+        <section class="card" data-testid="case">
+            <h2>"Case"</h2>
+            <p>"Assigned to: "<strong data-testid="assignee">{d.assignee.clone().unwrap_or_else(|| "nobody".into())}</strong></p>
+            {can_assign.then(move || view! {
+                <ActionForm action=case.assign attr:class="inline-form">
+                    <input type="hidden" name="import_id" value=assign_import_id/>
+                    <label for="assignee">"Assign to"</label>
+                    <select id="assignee" name="assignee">
+                        <option value="">"Nobody"</option>
+                        {d.assignable.iter().map(|a| {
+                            let selected = current.as_deref() == Some(a.email.as_str());
+                            view! { <option value=a.user_id.to_string() selected=selected>{a.email.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="secondary small">"Assign"</button>
+                    <p class="field-error" role="alert">{move || field_error(assign_error, "assignee").get().or_else(|| form_error(assign_error).get())}</p>
+                </ActionForm>
+            })}
+            <h3>"Notes"</h3>
+            {if d.notes.is_empty() {
+                view! { <p class="muted">"No notes yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history" data-testid="notes">
+                        {d.notes.iter().map(|n| view! {
+                            <li>{n.author_email.clone()}" · "{format_instant(n.created_at)}<p class="note">{n.body.clone()}</p></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <ActionForm action=case.note>
+                <input type="hidden" name="import_id" value=import_id/>
+                <div class="field">
+                    <label for="case-note">"Add a note"</label>
+                    <textarea id="case-note" name="note" placeholder="What you checked, what is missing, who to ask."></textarea>
+                    <p class="field-error" role="alert">{move || field_error(note_error, "note").get()}</p>
+                </div>
+                <p class="form-error" role="alert">{move || form_error(note_error).get().filter(|_| field_error(note_error, "note").get().is_none())}</p>
+                <button type="submit" class="secondary">"Add note"</button>
+            </ActionForm>
+        </section>
     }
 }
 
