@@ -41,7 +41,8 @@ pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
     let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let filter = ApplicationFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let mut filter = ApplicationFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    filter.viewer = Some(user.user_id);
     let mut page = search::search(&state.db, user.organisation_id, &filter, APPLICATIONS_PER_PAGE).await?;
     page.rows = super::server::with_bank_names(&state, page.rows);
     let position = |s: &ImportSummary| (s.created_at, s.import_id.get());

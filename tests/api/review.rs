@@ -626,6 +626,22 @@ async fn a_case_has_an_assignee_and_a_thread_of_notes_each_change_audited() {
         assert!(matches!(app_error(assign(&admin, not_assignable).await).await, AppError::Invalid(_)));
     }
     assert!(ok(&assign(&admin, reviewer_id.0.to_string()).await));
+    // The queue filters by it: the reviewer's own cases, and those nobody is on.
+    let queue = |c: &reqwest::Client, query: &'static str| {
+        let c = c.clone();
+        let app = &app;
+        async move {
+            let page: serde_json::Value = serde_json::from_str(
+                &app.post_form_with(&c, "/api/applications/search", &[("query", query)]).await.text().await.unwrap(),
+            )
+            .unwrap();
+            page["rows"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(queue(&reviewer, "assigned=me").await, 1);
+    assert_eq!(queue(&admin, "assigned=me").await, 0);
+    assert_eq!(queue(&admin, "assigned=nobody").await, 0);
+    assert_eq!(queue(&admin, "").await, 1);
 
     let detail: serde_json::Value = serde_json::from_str(
         &app.post_form_with(&viewer, "/api/applications/get", &[("import_id", &id)]).await.text().await.unwrap(),

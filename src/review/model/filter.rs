@@ -41,6 +41,18 @@ pub struct ApplicationFilter {
     pub to: Option<NaiveDate>,
     pub order: DateOrder,
     pub cursor: Option<PageCursor>,
+    /// `assigned=me` / `assigned=nobody`: the cases of the member looking, or those nobody is on.
+    pub assigned: Option<Assigned>,
+    /// The member `Assigned::Me` means, filled in by the server from the session (never from the URL).
+    #[serde(skip)]
+    pub viewer: Option<crate::shared::UserId>,
+}
+
+text_enum! {
+    pub enum Assigned {
+        Me = "me",
+        Nobody = "nobody",
+    }
 }
 
 impl ApplicationFilter {
@@ -69,6 +81,8 @@ impl ApplicationFilter {
                 DateOrder::NewestFirst
             },
             cursor,
+            assigned: present("assigned").and_then(|a| Assigned::parse(&a).ok()),
+            viewer: None,
         }
     }
 
@@ -95,6 +109,9 @@ impl ApplicationFilter {
         }
         if self.order == DateOrder::OldestFirst {
             parts.push(("sort".into(), "oldest".into()));
+        }
+        if let Some(a) = self.assigned {
+            parts.push(("assigned".into(), a.as_str().into()));
         }
         match cursor {
             Some(PageCursor::After { created_at, import_id }) => {

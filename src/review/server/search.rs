@@ -7,7 +7,8 @@ use crate::platform::db::query::{contains_text, Binds};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::review::model::filter::{
-    ApplicationFilter, CursorKey, DateOrder, PageCursor, TransactionCursor, TransactionFilter, TransactionSort,
+    ApplicationFilter, Assigned, CursorKey, DateOrder, PageCursor, TransactionCursor, TransactionFilter,
+    TransactionSort,
 };
 use crate::review::model::labels::labels_for;
 use crate::review::model::views::{Counts, TransactionPage, TRANSACTIONS_PER_PAGE};
@@ -41,6 +42,13 @@ pub async fn search(
     }
     if let Some(t) = &f.target {
         sql += &format!(" AND target_id = {}", b.push_text(t.clone()));
+    }
+    match (f.assigned, f.viewer) {
+        (Some(Assigned::Me), Some(me)) => sql += &format!(" AND assignee_user_id = {}", b.push_int(me.0)),
+        // "Mine" without a known member matches nothing rather than everything.
+        (Some(Assigned::Me), None) => sql += " AND 1 = 0",
+        (Some(Assigned::Nobody), _) => sql += " AND assignee_user_id IS NULL",
+        (None, _) => {}
     }
     if let Some(from) = f.from {
         sql += &format!(" AND created_at >= {}", b.push_int(day_start_ms(from)));

@@ -16,7 +16,7 @@ pub fn ApplicationsPage() -> impl IntoView {
     let query = use_query_map();
     let raw_query = move || {
         query.with(|q| {
-            ["q", "status", "decision", "bank", "from", "to", "sort", "after", "before"]
+            ["q", "status", "decision", "bank", "from", "to", "sort", "assigned", "after", "before"]
                 .iter()
                 .filter_map(|k| q.get(k).map(|v| format!("{k}={}", encode(&v))))
                 .collect::<Vec<_>>()
@@ -41,6 +41,7 @@ pub fn ApplicationsPage() -> impl IntoView {
     let get = move |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
     let (q, status, decision, bank, from, to, sort) =
         (get("q"), get("status"), get("decision"), get("bank"), get("from"), get("to"), get("sort"));
+    let assigned = get("assigned");
     view! {
         <Title text="Applications — Insight"/>
         <PortalPage>
@@ -65,6 +66,14 @@ pub fn ApplicationsPage() -> impl IntoView {
                     </select>
                 </div>
                 <BankFilter page selected=bank/>
+                <div class="field">
+                    <label for="assigned">"Assigned"</label>
+                    <select id="assigned" name="assigned">
+                        <option value="" selected=assigned.is_empty()>"Anyone"</option>
+                        <option value="me" selected=assigned == "me">"To me"</option>
+                        <option value="nobody" selected=assigned == "nobody">"Nobody"</option>
+                    </select>
+                </div>
                 <div class="field">
                     <label for="from">"From"</label>
                     <input id="from" name="from" type="date" value=from/>
