@@ -22,8 +22,13 @@ test("a reviewer assigns an application to themselves and adds a note that stays
 
   const caseCard = page.getByTestId("case");
   await expect(caseCard.getByTestId("assignee")).toHaveText("nobody");
-  await caseCard.getByLabel("Assign to").selectOption({ label: email });
-  await caseCard.getByRole("button", { name: "Assign" }).click();
+  await caseCard.getByRole("button", { name: "Assign to me" }).click();
+  await expect(caseCard.getByTestId("assignee")).toHaveText(email);
+  await caseCard.getByLabel("Assign to", { exact: true }).selectOption({ label: "Nobody" });
+  await caseCard.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(caseCard.getByTestId("assignee")).toHaveText("nobody");
+  await caseCard.getByLabel("Assign to", { exact: true }).selectOption({ label: email });
+  await caseCard.getByRole("button", { name: "Assign", exact: true }).click();
   await expect(caseCard.getByTestId("assignee")).toHaveText(email);
 
   // An empty note is refused with a message; a real one joins the thread.

@@ -88,6 +88,7 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     Ok(ApplicationDetail {
         assignee: super::server::case::assignee(&state.db, &import).await?,
         notes: super::server::case::notes(&state.db, &import).await?,
+        next_unassigned: super::server::case::next_unassigned(&state.db, &import).await?,
         assignable,
         analysis,
         owners: reads::owners(&state.db, &import).await?,

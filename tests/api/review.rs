@@ -648,6 +648,32 @@ async fn a_case_has_an_assignee_and_a_thread_of_notes_each_change_audited() {
     )
     .unwrap();
     assert_eq!(detail["assignee"], "reviewer@case.example");
+    assert!(detail["next_unassigned"].is_null(), "the only application is taken");
+    // A second application arrives: it is the next one to take up, from the first one's page.
+    let client_id: String = sqlx::query_scalar("SELECT client_id FROM organisation WHERE organisation_id = $1")
+        .bind(org)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let second = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    app.run_imports().await;
+    let next = |import: ImportId| {
+        let viewer = viewer.clone();
+        let app = &app;
+        async move {
+            let detail: serde_json::Value = serde_json::from_str(
+                &app.post_form_with(&viewer, "/api/applications/get", &[("import_id", &import.to_string())])
+                    .await
+                    .text()
+                    .await
+                    .unwrap(),
+            )
+            .unwrap();
+            detail["next_unassigned"].as_i64()
+        }
+    };
+    assert_eq!(next(import_id).await, Some(second.get()));
+    assert_eq!(next(second).await, None, "the first one is taken, the second is the page itself");
     let notes: Vec<(String, String)> = detail["notes"]
         .as_array()
         .unwrap()

@@ -44,6 +44,8 @@ pub struct ApplicationDetail {
     pub assignee: Option<String>,
     pub notes: Vec<CaseNote>,
     pub assignable: Vec<Assignee>,
+    /// **Next application**: the oldest finished one nobody is on and nobody has decided.
+    pub next_unassigned: Option<crate::shared::ImportId>,
 }
 
 /// One note of an application's thread.

@@ -3,6 +3,7 @@
 use crate::account::model::AuditAction;
 use crate::account::server::audit::{self, NewAuditEvent};
 use crate::account::server::users::CurrentUser;
+use crate::imports::model::{Decision, ImportStatus};
 use crate::imports::server::reads::OwnedImport;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
@@ -27,6 +28,26 @@ pub async fn assignee(db: &Db, import: &OwnedImport) -> ServerResult<Option<Stri
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.and_then(|(email,)| email))
+}
+
+/// The application to take up next: the oldest finished one nobody is on and nobody has decided (not `import`).
+pub async fn next_unassigned(db: &Db, import: &OwnedImport) -> ServerResult<Option<ImportId>> {
+    let [a, b, c] = ImportStatus::FINISHED.map(ImportStatus::as_str);
+    let row: Option<(ImportId,)> = sqlx::query_as(
+        "SELECT import_id FROM import
+         WHERE organisation_id = $1 AND decision = $2 AND assignee_user_id IS NULL AND status IN ($3, $4, $5)
+            AND import_id <> $6
+         ORDER BY created_at, import_id LIMIT 1",
+    )
+    .bind(import.organisation_id())
+    .bind(Decision::Pending.as_str())
+    .bind(a)
+    .bind(b)
+    .bind(c)
+    .bind(import.id())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// Members who may be put on a case: those who may decide.

@@ -145,6 +145,7 @@ fn Detail(
 fn CasePanel(d: ApplicationDetail, case: Case) -> impl IntoView {
     let import_id = d.summary.import_id.to_string();
     let assign_import_id = import_id.clone();
+    let me_import_id = import_id.clone();
     let note_error = last_error(case.note.value());
     let assign_error = last_error(case.assign.value());
     let can_assign = !d.assignable.is_empty();
@@ -153,6 +154,17 @@ fn CasePanel(d: ApplicationDetail, case: Case) -> impl IntoView {
         <section class="card" data-testid="case">
             <h2>"Case"</h2>
             <p>"Assigned to: "<strong data-testid="assignee">{d.assignee.clone().unwrap_or_else(|| "nobody".into())}</strong></p>
+            {can_assign.then(move || view! {
+                <ActionForm action=case.assign attr:class="inline-form">
+                    <input type="hidden" name="import_id" value=me_import_id/>
+                    <input type="hidden" name="assignee" value="me"/>
+                    <button type="submit" class="small">"Assign to me"</button>
+                </ActionForm>
+            })}
+            {d.next_unassigned.map(|next| view! {
+                <p><a class="button secondary small" href=format!("/applications/{next}") data-testid="next-application">"Next application →"</a>
+                " "<small class="muted">"the oldest one nobody is on yet"</small></p>
+            })}
             {can_assign.then(move || view! {
                 <ActionForm action=case.assign attr:class="inline-form">
                     <input type="hidden" name="import_id" value=assign_import_id/>
