@@ -166,3 +166,81 @@ async fn hostile_input_never_yields_500_and_refused_requests_change_nothing() {
 fn shorten(form: &[(String, String)]) -> Vec<(String, String)> {
     form.iter().map(|(k, v)| (k.clone(), v.chars().take(24).collect())).collect()
 }
+
+/// The widget's own forms (the iframe's plain-HTML flow), the redirect banks' return URL and the PSD2 sandbox
+/// bank get the same corpus: nothing answers 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_forms_the_bank_return_and_the_sandbox_bank_never_yield_500() {
+    // Hundreds of requests from one address: the widget's per-address limit is for the open internet.
+    let app = spawn_app_with(|s| s.widget_requests_per_minute = 100_000).await;
+    let (client_id, _, _) = app.business("hostile-forms@example.com").await;
+    let c = client();
+    let mut sent = 0;
+    let check = |r: reqwest::Response, what: &str| {
+        assert!(r.status().as_u16() < 500, "{}: {}", &what[..what.len().min(100)], r.status());
+    };
+    for value in corpus() {
+        let v = value.as_str();
+        for form in [
+            vec![("client_id", v), ("origin", SHOP_ORIGIN), ("bank", "demo-pl")],
+            vec![("client_id", client_id.as_str()), ("origin", v), ("bank", "demo-pl")],
+            vec![("client_id", client_id.as_str()), ("origin", SHOP_ORIGIN), ("bank", v)],
+            vec![("client_id", client_id.as_str()), ("origin", SHOP_ORIGIN), ("bank", "xs2a-sandbox"), ("months", v)],
+        ] {
+            check(c.post(app.url("/embed/signin/start")).form(&form).send().await.unwrap(), &format!("start {form:?}"));
+            sent += 1;
+        }
+        // A real session of each kind of bank, then every step with the value.
+        for bank in ["demo-pl", "xs2a-sandbox"] {
+            let run = WidgetRun { bank, ..WidgetRun::new(&client_id, "test") };
+            let session = app.widget_start(&run).await.unwrap();
+            for step in ["consent", "credentials", "code", "cancel", v] {
+                let form = [("agree", v), ("login", v), ("password", v), ("code", v), ("popup", v)];
+                let path = format!("/embed/signin/s/{session}/{}", insight::shared::query::encode(step));
+                check(c.post(app.url(&path)).form(&form).send().await.unwrap(), &path);
+                sent += 1;
+            }
+            for path in ["", "/bank", "/state", "/progress"] {
+                let url = format!("/embed/signin/s/{session}{path}?ev={}&error={}&popup={}", enc(v), enc(v), enc(v));
+                check(c.get(app.url(&url)).send().await.unwrap(), &url);
+                sent += 1;
+            }
+        }
+        let e = enc(v);
+        // A header cannot carry every value (control characters); those go in the URL and the body only.
+        let h = if reqwest::header::HeaderValue::from_str(v).is_ok() { v } else { "bad" };
+        for url in [
+            format!("/embed/signin/s/{e}"),
+            format!("/embed/signin/s/{e}/bank"),
+            format!("/embed/signin/s/{e}/state"),
+            format!("/embed/return?state={e}"),
+            format!("/embed/return?state={e}&state=x"),
+            format!("/sandbox/xs2a/sca/{e}"),
+            format!("/sandbox/xs2a/v1/consents/{e}/status"),
+            format!("/sandbox/xs2a/v1/accounts/{e}/transactions?dateFrom={e}&bookingStatus={e}&pageIndex={e}"),
+        ] {
+            check(c.get(app.url(&url)).header("X-Request-ID", h).header("Consent-ID", h).send().await.unwrap(), &url);
+            sent += 1;
+        }
+        let consent = c
+            .post(app.url("/sandbox/xs2a/v1/consents"))
+            .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
+            .header("PSU-IP-Address", "192.0.2.1")
+            .header("TPP-Redirect-URI", h)
+            .header("content-type", "application/json")
+            .header("X-Conformance", "malformed")
+            .body(value.clone())
+            .send()
+            .await
+            .unwrap();
+        check(consent, "POST /sandbox/xs2a/v1/consents");
+        let sca = c.post(app.url(&format!("/sandbox/xs2a/sca/{e}"))).form(&[("psu_id", v), ("password", v)]).send();
+        check(sca.await.unwrap(), "POST sca");
+        sent += 2;
+    }
+    assert!(sent > 300, "only {sent} hostile requests were sent");
+}
+
+fn enc(v: &str) -> String {
+    insight::shared::query::encode(v)
+}
