@@ -219,7 +219,13 @@ async fn the_widget_forms_the_bank_return_and_the_sandbox_bank_never_yield_500()
             format!("/sandbox/xs2a/v1/consents/{e}/status"),
             format!("/sandbox/xs2a/v1/accounts/{e}/transactions?dateFrom={e}&bookingStatus={e}&pageIndex={e}"),
         ] {
-            check(c.get(app.url(&url)).header("X-Request-ID", h).header("Consent-ID", h).send().await.unwrap(), &url);
+            // Marked for the PSD2 conformance check: malformed on purpose.
+            let r = c
+                .get(app.url(&url))
+                .header("X-Request-ID", h)
+                .header("Consent-ID", h)
+                .header("X-Conformance", "malformed");
+            check(r.send().await.unwrap(), &url);
             sent += 1;
         }
         let consent = c

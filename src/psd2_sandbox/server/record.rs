@@ -49,13 +49,22 @@ fn headers_json(headers: &HeaderMap) -> Value {
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
 pub async fn exchange(State(state): State<SandboxState>, req: Request, next: Next) -> Response {
-    // Echoed; a request without one (refused) still gets an id, as the answer must carry it.
-    let request_id =
-        req.headers().get("x-request-id").cloned().or_else(|| uuid::Uuid::new_v4().to_string().parse().ok());
+    // Echoed when it is a UUID; a request without a valid one (refused) still gets one, as every answer must
+    // carry a UUID.
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .filter(|v| v.to_str().ok().is_some_and(|v| uuid::Uuid::parse_str(v.trim()).is_ok()))
+        .cloned()
+        .or_else(|| uuid::Uuid::new_v4().to_string().parse().ok());
     if !state.0.latency.is_zero() {
         tokio::time::sleep(state.0.latency).await;
     }
-    let Some(recorder) = &state.0.recorder else {
+    // Only the API (`/v1/…`) is the specification's; the SCA page and unknown paths are not recorded.
+    // (Inside the nested router the prefix is already gone.)
+    let path = req.uri().path();
+    let api = path.strip_prefix(PREFIX).unwrap_or(path).starts_with("/v1/");
+    let Some(recorder) = state.0.recorder.as_ref().filter(|_| api) else {
         let mut response = next.run(req).await;
         if let Some(id) = request_id {
             response.headers_mut().insert("x-request-id", id);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -344,24 +344,36 @@ async fn one_account(sandbox: &Sandbox, access: &Access, id: &str) -> Result<Ban
         .ok_or_else(|| refusal(StatusCode::NOT_FOUND, "RESOURCE_UNKNOWN", "no such account"))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountQuery {
-    with_balance: Option<bool>,
+/// The query's parameters, read leniently (a bad encoding or value gets a `tppMessages` answer, not the
+/// framework's plain-text one).
+fn params(raw: &Option<String>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()).into_owned().collect()
 }
 
-pub async fn accounts(
-    State(state): State<SandboxState>,
-    headers: HeaderMap,
-    Query(q): Query<AccountQuery>,
-) -> Response {
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+/// `withBalance`: `true`, `false` or absent.
+fn with_balance(raw: &Option<String>) -> Result<bool, Refusal> {
+    match param(&params(raw), "withBalance").as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(refusal(StatusCode::BAD_REQUEST, "FORMAT_ERROR", "withBalance must be true or false")),
+    }
+}
+
+pub async fn accounts(State(state): State<SandboxState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let access = match access(&state.0, &headers, "accounts", true).await {
         Ok(a) => a,
         Err(r) => return r.into_response(),
     };
     match demo_accounts(&state.0, &access).await {
         Ok(list) => {
-            let with_balance = q.with_balance.unwrap_or(false);
+            let with_balance = match with_balance(&raw) {
+                Ok(w) => w,
+                Err(r) => return r.into_response(),
+            };
             let accounts: Vec<Value> = list.iter().map(|a| data::account_details(a, with_balance, PREFIX)).collect();
             Json(json!({ "accounts": accounts })).into_response()
         }
@@ -373,15 +385,17 @@ pub async fn account(
     State(state): State<SandboxState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Query(q): Query<AccountQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
     let access = match access(&state.0, &headers, &format!("account:{id}"), true).await {
         Ok(a) => a,
         Err(r) => return r.into_response(),
     };
     match one_account(&state.0, &access, &id).await {
-        Ok(a) => Json(json!({ "account": data::account_details(&a, q.with_balance.unwrap_or(false), PREFIX) }))
-            .into_response(),
+        Ok(a) => match with_balance(&raw) {
+            Ok(w) => Json(json!({ "account": data::account_details(&a, w, PREFIX) })).into_response(),
+            Err(r) => r.into_response(),
+        },
         Err(r) => r.into_response(),
     }
 }
@@ -399,13 +413,30 @@ pub async fn balances(State(state): State<SandboxState>, Path(id): Path<String>,
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TransactionQuery {
+struct TransactionQuery {
     date_from: Option<String>,
     date_to: Option<String>,
     booking_status: Option<String>,
     page_index: Option<usize>,
+}
+
+impl TransactionQuery {
+    fn read(raw: &Option<String>) -> Result<Self, Refusal> {
+        let p = params(raw);
+        let page_index =
+            match param(&p, "pageIndex") {
+                None => None,
+                Some(i) => Some(i.parse().map_err(|_| {
+                    refusal(StatusCode::BAD_REQUEST, "FORMAT_ERROR", "pageIndex must be a whole number")
+                })?),
+            };
+        Ok(Self {
+            date_from: param(&p, "dateFrom"),
+            date_to: param(&p, "dateTo"),
+            booking_status: param(&p, "bookingStatus"),
+            page_index,
+        })
+    }
 }
 
 /// The account's history in the window, newest first, generated once per consent and window.
@@ -445,8 +476,12 @@ pub async fn transactions(
     State(state): State<SandboxState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Query(q): Query<TransactionQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
+    let q = match TransactionQuery::read(&raw) {
+        Ok(q) => q,
+        Err(r) => return r.into_response(),
+    };
     let page_index = q.page_index.unwrap_or(0);
     // Pages after the first are free: one read is one access.
     let access = match access(&state.0, &headers, &format!("transactions:{id}"), page_index == 0).await {
