@@ -37,7 +37,7 @@ pub async fn start_signin(#[server(flatten)] options: EmbedOptions, bank: String
 #[server(prefix = "/api", endpoint = "widget/consent")]
 pub async fn give_consent(session: Secret) -> WidgetResult<()> {
     use super::server::flow;
-    flow::consent(&flow::state()?, session.expose()).await
+    flow::consent(&flow::state()?, session.expose()).await.map(|_| ())
 }
 
 #[server(prefix = "/api", endpoint = "widget/credentials")]

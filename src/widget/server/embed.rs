@@ -363,9 +363,8 @@ async fn session_action(
             if value(&pairs, "agree") != Some("yes") {
                 return back("error=consent".into());
             }
-            let redirect = flow::session_view(&state, &session).await.is_ok_and(|v| v.redirect_bank);
             let blocked = if value(&pairs, "popup") == Some("blocked") { "&popup=blocked" } else { "" };
-            flow::consent(&state, &session).await.map(|()| {
+            flow::consent(&state, &session).await.map(|redirect| {
                 if redirect {
                     format!("ev=consent_given%20redirect_started{blocked}")
                 } else {
@@ -500,9 +499,9 @@ async fn back_from_the_bank(
         return render.error(&error, None, None, None);
     }
     match flow::finish_redirect(&state, return_state).await {
-        Ok(view) => {
-            let locale = view.session.locale;
-            let report = Report { returned: Some(view.session.id.clone()), ..Report::default() };
+        Ok(session) => {
+            let locale = session.locale;
+            let report = Report { returned: Some(session.id), ..Report::default() };
             render.page(StatusCode::OK, locale, report, views::return_step(text(locale)))
         }
         Err(e) => render.error(&e, None, None, None),

@@ -225,7 +225,8 @@ async fn active(state: &AppState, id: &str, states: &[SigninState]) -> Result<Si
     Ok(session)
 }
 
-pub async fn consent(state: &AppState, id: &str) -> Result<(), WidgetError> {
+/// Records the consent; `true` when the bank is a redirect bank (the applicant approves at its own page next).
+pub async fn consent(state: &AppState, id: &str) -> Result<bool, WidgetError> {
     let session = active(state, id, &[SigninState::BankSelected, SigninState::Consented]).await?;
     signin_sessions::transition(
         &state.db,
@@ -235,7 +236,7 @@ pub async fn consent(state: &AppState, id: &str) -> Result<(), WidgetError> {
     )
     .await
     .map_err(db_failed(session.locale))?;
-    Ok(())
+    Ok(is_redirect_bank(state, &session.target_id))
 }
 
 fn bank_error(e: BankError, locale: Locale) -> WidgetError {
@@ -451,7 +452,7 @@ pub async fn start_redirect(
 
 /// The applicant is back from the bank with `state`: the bank says how the consent ended; an approved one is
 /// authorised and its import queued, as after a password. Unknown and reused `state`s are refused.
-pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<SessionView, WidgetError> {
+pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<SigninSession, WidgetError> {
     let unknown = || {
         WidgetError::new(WidgetErrorCode::InvalidOptions, Locale::En)
             .with_detail("this return link is unknown, expired or was used already")
@@ -497,7 +498,7 @@ pub async fn finish_redirect(state: &AppState, return_state: &str) -> Result<Ses
         let _ = signin_sessions::note_error(&state.db, &id, e.code.as_str()).await;
     }
     tracing::info!(target = session.target_id, "applicant back from the bank");
-    session_view(state, &id).await
+    Ok(session)
 }
 
 /// What `onSuccess` receives for an authorised session (SPEC §3).

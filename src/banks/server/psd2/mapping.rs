@@ -202,9 +202,10 @@ pub fn transactions(
     // Numbered within the report when it holds identical entries (two coffees on one day).
     let (mut pending_seen, mut twin_seen, mut hashed_seen) = (HashMap::new(), HashMap::new(), HashMap::new());
     // Shown both ways in one report: the booked entry is the one to keep, once per booked twin.
+    let booked_keys: Vec<String> = report.booked.iter().map(content_key).collect();
     let mut booked_twins: HashMap<String, usize> = HashMap::new();
-    for t in &report.booked {
-        *booked_twins.entry(content_key(t)).or_insert(0) += 1;
+    for key in &booked_keys {
+        *booked_twins.entry(key.clone()).or_insert(0) += 1;
     }
     let mut out = Vec::with_capacity(report.booked.len() + report.pending.len());
     for t in &report.pending {
@@ -216,8 +217,8 @@ pub fn transactions(
         let id = format!("p:{}", numbered(&mut pending_seen, key));
         out.push(entry(t, TxStatus::Pending, id, None, range)?);
     }
-    for t in &report.booked {
-        let twin = format!("p:{}", numbered(&mut twin_seen, content_key(t)));
+    for (t, key) in report.booked.iter().zip(booked_keys) {
+        let twin = format!("p:{}", numbered(&mut twin_seen, key));
         let id = match (&t.transaction_id, &t.entry_reference) {
             (Some(id), _) if !id.is_empty() => format!("t:{id}"),
             (_, Some(reference)) if !reference.is_empty() => format!("e:{reference}"),
