@@ -11,7 +11,9 @@ use crate::banks::ui::BanksPage;
 use crate::components::stylesheet::SiteStylesheet;
 use crate::components::{home::HomePage, not_found::NotFoundPage};
 use crate::integrations::ui::ApiKeysPage;
-use crate::review::ui::{dashboard::DashboardPage, detail::ApplicationPage, queue::ApplicationsPage};
+use crate::review::ui::{
+    dashboard::DashboardPage, detail::ApplicationPage, evidence::EvidencePage, queue::ApplicationsPage,
+};
 use crate::webhooks::ui::WebhooksPage;
 use crate::widget::ui::settings::WidgetSettingsPage;
 use leptos::prelude::*;
@@ -62,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications") view=ApplicationsPage/>
                     // Rendered once their data is known, so a foreign id or a missing role gets its real status.
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id/evidence") view=EvidencePage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/team") view=TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>

@@ -42,6 +42,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// Not allowed for a reason the person can act on (e.g. confirming one's own approval).
+    #[error("{0}")]
+    Refused(String),
     /// The organisation requires two-factor and this member has not set it up yet.
     #[error("Your organisation requires two-factor authentication. Please set it up first.")]
     TwoFactorSetupRequired,
@@ -82,7 +85,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden | Self::TwoFactorSetupRequired => 403,
+            Self::Forbidden | Self::Refused(_) | Self::TwoFactorSetupRequired => 403,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,

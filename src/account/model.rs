@@ -29,6 +29,8 @@ pub struct OrganisationSettings {
     pub signing_secret: Option<String>,
     /// Days imported bank data is kept before the retention job erases it.
     pub retention_days: i64,
+    /// Four eyes: an approval counts only once a different reviewer confirms it.
+    pub require_second_approval: bool,
     pub can_edit: bool,
 }
 
@@ -84,6 +86,9 @@ text_enum! {
         RecoveryCodeUsed = "recovery_code_used",
         NoteAdded = "note_added",
         ApplicationAssigned = "application_assigned",
+        ApprovalRequested = "approval_requested",
+        ApprovalSentBack = "approval_sent_back",
+        SecondApprovalPolicyChanged = "second_approval_policy_changed",
     }
 }
 
@@ -114,6 +119,9 @@ impl AuditAction {
             Self::RecoveryCodeUsed => "Recovery code used",
             Self::NoteAdded => "Note added to an application",
             Self::ApplicationAssigned => "Application assigned",
+            Self::ApprovalRequested => "Approved, awaiting a second approval",
+            Self::ApprovalSentBack => "Approval sent back",
+            Self::SecondApprovalPolicyChanged => "Second-approval requirement changed",
         }
     }
 }

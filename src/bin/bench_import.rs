@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
         let generated = generated.elapsed();
         let rows: usize = pages.iter().map(Vec::len).sum();
         let tallied = Instant::now();
-        let mut summary = (state.import_summary.fresh)(&[], &[]);
+        let mut summary = (state.import_summary.fresh)(&[], &[], chrono::Utc::now().date_naive());
         for page in &pages {
             summary.page(0, page);
         }

@@ -31,11 +31,14 @@ impl ImportStatus {
 }
 
 text_enum! {
-    /// A reviewer's decision on an application: `pending` → `approved` | `rejected`.
+    /// A reviewer's decision on an application: `pending` → `approved` | `rejected`. Under the four-eyes
+    /// policy an approval first shows as `approval_pending` until a second reviewer confirms it; that state is
+    /// read from the import's open approval request, never stored as the decision itself.
     pub enum Decision {
         Pending = "pending",
         Approved = "approved",
         Rejected = "rejected",
+        ApprovalPending = "approval_pending",
     }
 }
 
@@ -110,9 +113,18 @@ pub struct Transaction {
     pub kind: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: TxStatus,
-    /// Categories from the analysis; filled in by the review layer, not stored.
+    /// Labels from the review's rules (`docs/labels.md`), each with the rule that gave it; filled in by the
+    /// review layer when the transaction is read (the rules are code, so every reader sees the same).
     #[cfg_attr(feature = "ssr", sqlx(skip))]
-    pub labels: Vec<String>,
+    pub labels: Vec<TransactionLabel>,
+}
+
+/// A label of a transaction and the rule that fired for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TransactionLabel {
+    pub label: String,
+    pub rule: String,
 }
 
 /// One import: a row of the review queue and the head of its detail page and export.
@@ -160,6 +172,9 @@ pub struct ImportSummary {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub erased_at: Option<i64>,
     pub erased_reason: Option<ErasureReason>,
+    /// The member on the case (their e-mail), if anyone is.
+    #[serde(rename = "assignee")]
+    pub assignee_email: Option<String>,
 }
 
 text_enum! {
@@ -212,7 +227,7 @@ mod tests {
             party_iban: None,
             kind: "PRZELEW".into(),
             status: TxStatus::Done,
-            labels: vec!["transfer".into()],
+            labels: vec![TransactionLabel { label: "obligations:rent".into(), rule: "rent".into() }],
         };
         let json = serde_json::to_value(&t).unwrap();
         assert_eq!(json["transactionOn"], "2026-01-31");

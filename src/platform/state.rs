@@ -43,9 +43,13 @@ pub struct AppState {
 /// Either way the summary is stored in the same statement that marks the import finished.
 #[derive(Clone, Copy)]
 pub struct ImportSummaries {
-    pub fresh: fn(&[Owner], &[BankAccount]) -> Box<dyn ImportSummary>,
+    pub fresh: FreshSummary,
     pub from_stored: for<'a> fn(&'a AppState, OrganisationId, ImportId) -> BoxFuture<'a, ServerResult<String>>,
 }
+
+/// A summary for a run from the first page, from the owners, the accounts and the application's day (the end
+/// of the history asked for).
+pub type FreshSummary = fn(&[Owner], &[BankAccount], chrono::NaiveDate) -> Box<dyn ImportSummary>;
 
 /// Sees an import's transactions as they are stored, in order (each account's pages newest first).
 pub trait ImportSummary: Send {

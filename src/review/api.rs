@@ -55,7 +55,7 @@ pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
         filter.to_query(Some(PageCursor::Before { created_at, import_id }))
     });
     let banks = state.catalog.list().into_iter().map(|t| (t.id.as_str().to_string(), t.name)).collect();
-    Ok(ApplicationsPage { rows: page.rows, next_query, previous_query, banks })
+    Ok(ApplicationsPage { rows: page.rows, next_query, previous_query, banks, can_assign: user.role.can_decide() })
 }
 
 #[server(prefix = "/api", endpoint = "applications/get")]
@@ -83,13 +83,18 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     } else {
         None
     };
+    let approval_request = decide::approval_request(&state.db, &import, &user).await?;
+    let second_approval_required =
+        crate::account::server::organisations::second_approval_required(&state.db, user.organisation_id).await?;
     let assignable =
         if user.role.can_decide() { super::server::case::assignable(&state.db, &user).await? } else { vec![] };
     Ok(ApplicationDetail {
-        assignee: super::server::case::assignee(&state.db, &import).await?,
+        assignee: import.summary().assignee_email.clone(),
         notes: super::server::case::notes(&state.db, &import).await?,
         next_unassigned: super::server::case::next_unassigned(&state.db, &import).await?,
         assignable,
+        approval_request,
+        second_approval_required,
         analysis,
         owners: reads::owners(&state.db, &import).await?,
         accounts,
@@ -155,25 +160,30 @@ pub async fn list_transactions(
     Ok(super::server::search::transaction_page(&state.db, &import, account_id, &filter, cursor.as_ref()).await?)
 }
 
-/// Approves or rejects an application with a note (required to reject). Admins and reviewers only.
+/// Approves or rejects an application with a note (required to reject), or sends back another reviewer's
+/// approval (`send_back`, note required). Under the four-eyes policy a first approval waits for a different
+/// reviewer; confirming or sending back one's own approval is refused (403). Admins and reviewers only.
 #[server(prefix = "/api", endpoint = "applications/decide")]
 pub async fn decide_application(import_id: ImportId, decision: String, note: String) -> AppResult<()> {
-    use super::server::decide::{self, DecideOutcome};
+    use super::server::decide::{self, DecideAction, DecideOutcome};
     use crate::account::server::current_user;
     use crate::error::AppError;
-    use crate::imports::model::Decision;
     use crate::platform::{http::request, state::AppState};
     use crate::shared::Role;
     let user = current_user::require_role(Role::can_decide).await?;
     let state = AppState::from_context()?;
-    let to = match decision.as_str() {
-        "approve" | "approved" => Decision::Approved,
-        "reject" | "rejected" => Decision::Rejected,
+    let action = match decision.as_str() {
+        "approve" | "approved" => DecideAction::Approve,
+        "reject" | "rejected" => DecideAction::Reject,
+        "send_back" => DecideAction::SendBack,
         _ => return Err(AppError::invalid("decision", "Choose Approve or Reject.")),
     };
     let note = note.trim();
-    if to == Decision::Rejected && note.is_empty() {
+    if note.is_empty() && action == DecideAction::Reject {
         return Err(AppError::invalid("note", "A note is required to reject."));
+    }
+    if note.is_empty() && action == DecideAction::SendBack {
+        return Err(AppError::invalid("note", "Say why the approval goes back."));
     }
     if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(AppError::invalid("note", "A note can hold text and line breaks only."));
@@ -181,11 +191,17 @@ pub async fn decide_application(import_id: ImportId, decision: String, note: Str
     if note.chars().count() > 2000 {
         return Err(AppError::invalid("note", "A note can be at most 2,000 characters."));
     }
-    match decide::decide(&state.db, &user, import_id, to, note, request::client_ip().await).await? {
-        DecideOutcome::Decided { .. } => Ok(()),
+    match decide::decide(&state.db, &user, import_id, action, note, request::client_ip().await).await? {
+        DecideOutcome::Decided { .. } | DecideOutcome::AwaitingSecondApproval | DecideOutcome::SentBack => Ok(()),
         DecideOutcome::NotFound => Err(AppError::NotFound),
         DecideOutcome::NotFinished => {
             Err(AppError::Conflict("The import has not finished yet; decide once it has.".into()))
+        }
+        DecideOutcome::OwnApproval => Err(AppError::Refused(
+            "You gave this approval; a different reviewer must confirm it or send it back.".into(),
+        )),
+        DecideOutcome::NothingWaiting => {
+            Err(AppError::Conflict("No approval is waiting for a second reviewer here.".into()))
         }
     }
 }
@@ -251,6 +267,22 @@ pub async fn get_analysis(import_id: ImportId) -> AppResult<Analysis> {
     let state = AppState::from_context()?;
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
     Ok(analysis::stored_or_analyse(&state.db, &import).await?)
+}
+
+/// The transactions behind one figure of the analysis; `query` is the evidence page's URL query string.
+#[server(prefix = "/api", endpoint = "applications/evidence")]
+pub async fn get_evidence(import_id: ImportId, query: String) -> AppResult<super::model::evidence::EvidencePage> {
+    use super::model::evidence::EvidenceFilter;
+    use crate::account::server::current_user;
+    use crate::error::AppError;
+    use crate::imports::server::reads;
+    use crate::platform::state::AppState;
+    let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
+    let state = AppState::from_context()?;
+    let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let filter = EvidenceFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    Ok(super::server::evidence::evidence(&state.db, &import, &filter).await?)
 }
 
 /// Erases an application's imported data on request (admins only); the decision history and audit stay.

@@ -190,11 +190,16 @@ async fn another_organisation_gets_not_found_for_every_application_url_export_an
         ("/api/applications/decide", vec![("import_id", &id), ("decision", "approve"), ("note", "mine now")]),
         ("/api/applications/note", vec![("import_id", &id), ("note", "checked the salary")]),
         ("/api/applications/assign", vec![("import_id", &id), ("assignee", "me")]),
+        ("/api/applications/evidence", vec![("import_id", &id), ("query", "flow=in")]),
     ];
     for (path, form) in &server_fns {
         assert_eq!(app_error(app.post_form_with(&stranger, path, form).await).await, AppError::NotFound, "{path}");
         assert!(ok(&app.post_form_with(&owner, path, form).await), "the owner can use {path}");
     }
+    let evidence = format!("/applications/{id}/evidence?flow=in");
+    let page = stranger.get(app.url(&evidence)).send().await.unwrap();
+    assert_eq!(page.status(), 404, "{evidence}");
+    assert!(!page.text().await.unwrap().contains("Jan Kowalski"));
     for path in [format!("/applications/{id}/export.json"), format!("/applications/{id}/export.csv")] {
         assert_eq!(stranger.get(app.url(&path)).send().await.unwrap().status(), 404, "{path}");
         assert_eq!(owner.get(app.url(&path)).send().await.unwrap().status(), 200, "{path}");
@@ -289,7 +294,10 @@ async fn the_json_export_round_trips_what_the_bank_returned_exactly() {
     assert_eq!(json["decisions"][0]["to"], "approved");
     let first_account = json["accounts"][0]["transactions"].as_array().unwrap();
     let salary = first_account.iter().find(|t| t["kind"] == "WYNAGRODZENIE").expect("a salary in 12 months");
-    assert_eq!(salary["labels"], serde_json::json!(["salary", "inflow"]));
+    assert_eq!(salary["labels"], serde_json::json!([{"label": "income:salary", "rule": "salary-kind"}]));
+    // A transfer between Jan's own accounts is labelled so, and nothing else says it is spending.
+    let own = first_account.iter().find(|t| t["party"] == "Jan Kowalski").expect("a transfer to savings in 12 months");
+    assert_eq!(own["labels"][0]["label"], "transfers:own", "{own}");
 
     // Compare with the bank itself, page by page, for the same window.
     let connector = app.state.catalog.get("demo-pl").unwrap();
@@ -706,4 +714,337 @@ async fn a_case_has_an_assignee_and_a_thread_of_notes_each_change_audited() {
         page.contains("Salary confirmed with the payslip.") && page.contains("Assigned to"),
         "the page shows the case"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_four_eyes_an_approval_needs_a_different_reviewer_and_every_step_is_audited() {
+    let app = spawn_app().await;
+    let (admin, org, import_id) = decided_setup(&app, "four-eyes@example.com").await;
+    let first = app.member(org, "first@four.example", Role::Reviewer).await;
+    let second = app.member(org, "second@four.example", Role::Reviewer).await;
+    let receiver = crate::webhooks::Receiver::start(&[]).await;
+    crate::webhooks::add_endpoint(&app.address, &admin, &receiver.url, &[("application_decided", "on")]).await;
+    let id = import_id.to_string();
+    let stored = |app: &TestApp| {
+        let pool = app.db.pool.clone();
+        async move {
+            let (decision,): (String,) = sqlx::query_as("SELECT decision FROM import WHERE import_id = $1")
+                .bind(import_id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            decision
+        }
+    };
+    let shown = |c: &reqwest::Client| {
+        let (c, id) = (c.clone(), id.clone());
+        let app = &app;
+        async move {
+            let detail: serde_json::Value = serde_json::from_str(
+                &app.post_form_with(&c, "/api/applications/get", &[("import_id", &id)]).await.text().await.unwrap(),
+            )
+            .unwrap();
+            detail
+        }
+    };
+    let queue_len = |query: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let page: serde_json::Value = serde_json::from_str(
+                &app.post_form_with(&admin, "/api/applications/search", &[("query", query)])
+                    .await
+                    .text()
+                    .await
+                    .unwrap(),
+            )
+            .unwrap();
+            page["rows"].as_array().unwrap().len()
+        }
+    };
+
+    // Only admins set the policy; it is off by default, and turning it on is audited.
+    assert_eq!(shown(&first).await["second_approval_required"], false);
+    let policy = |c: &reqwest::Client, on: bool| {
+        let c = c.clone();
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = if on { vec![("required", "on")] } else { vec![] };
+            app.post_form_with(&c, "/api/settings/second-approval", &form).await
+        }
+    };
+    assert_eq!(app_error(policy(&first, true).await).await, AppError::Forbidden);
+    assert!(ok(&policy(&admin, true).await));
+    assert_eq!(shown(&first).await["second_approval_required"], true);
+
+    // The first approval waits: the stored decision stays pending, readers see approval_pending, no webhook.
+    assert!(ok(&decide(&app, &first, import_id, "approve", "Salary matches the payslip").await));
+    assert_eq!(stored(&app).await, "pending");
+    let detail = shown(&second).await;
+    assert_eq!(detail["summary"]["decision"], "approval_pending");
+    assert_eq!(detail["approval_request"]["approver_email"], "first@four.example");
+    assert_eq!(detail["approval_request"]["by_viewer"], false);
+    assert_eq!(shown(&first).await["approval_request"]["by_viewer"], true);
+    assert_eq!(queue_len("decision=approval_pending").await, 1);
+    assert_eq!(queue_len("decision=pending").await, 0);
+    let decided_events = || {
+        let pool = app.db.pool.clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM webhook_message WHERE event_type = 'application.decided'")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    assert_eq!(decided_events().await, 0, "nothing is decided yet");
+
+    // The approver can neither confirm nor send back their own approval: 403 with a reason, nothing changes.
+    for action in ["approve", "send_back"] {
+        let r = decide(&app, &first, import_id, action, "me again").await;
+        assert_eq!(r.status(), 403, "{action}");
+        let e = app_error(r).await;
+        assert!(matches!(&e, AppError::Refused(m) if m.contains("different reviewer")), "{action}: {e:?}");
+    }
+    assert_eq!(detail["summary"]["decision"], shown(&admin).await["summary"]["decision"]);
+
+    // A second reviewer sends it back (a note is required), which reopens the decision; then the first approves
+    // again and the second confirms.
+    let e = app_error(decide(&app, &second, import_id, "send_back", " ").await).await;
+    assert!(e.field("note").is_some(), "{e:?}");
+    assert!(ok(&decide(&app, &second, import_id, "send_back", "Check the second account first").await));
+    assert_eq!(shown(&admin).await["summary"]["decision"], "pending");
+    assert!(matches!(
+        app_error(decide(&app, &second, import_id, "send_back", "again").await).await,
+        AppError::Conflict(_)
+    ));
+    assert!(ok(&decide(&app, &first, import_id, "approve", "Second account is savings").await));
+    assert!(ok(&decide(&app, &second, import_id, "approve", "Confirmed").await));
+    assert_eq!(stored(&app).await, "approved");
+    let detail = shown(&first).await;
+    assert_eq!(detail["summary"]["decision"], "approved");
+    assert!(detail["approval_request"].is_null());
+    assert_eq!(detail["decisions"][0]["reviewer"], "second@four.example");
+    assert_eq!(detail["decisions"][0]["firstApprover"], "first@four.example");
+    assert_eq!(decided_events().await, 1);
+    let (payload,): (String,) =
+        sqlx::query_as("SELECT payload FROM webhook_message WHERE event_type = 'application.decided'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["data"]["reviewer"], "second@four.example");
+    assert_eq!(payload["data"]["firstApprover"], "first@four.example");
+
+    // A rejection needs one reviewer, even the one who approved.
+    assert!(ok(&decide(&app, &first, import_id, "approve", "re-open").await));
+    assert!(ok(&decide(&app, &first, import_id, "reject", "Found an undisclosed loan").await));
+    assert_eq!(stored(&app).await, "rejected");
+    assert!(shown(&admin).await["approval_request"].is_null());
+
+    let audit: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, detail FROM audit_event WHERE organisation_id = $1
+            AND action IN ('decision', 'approval_requested', 'approval_sent_back', 'second_approval_policy_changed')
+         ORDER BY audit_event_id",
+    )
+    .bind(org)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "second_approval_policy_changed",
+            "approval_requested",
+            "approval_sent_back",
+            "approval_requested",
+            "decision",
+            "approval_requested",
+            "decision",
+        ]
+    );
+    assert!(audit[4].1.contains("second approval of first@four.example"), "{:?}", audit[4]);
+    // The send-back reason is in the notes thread, where the team reads the case.
+    let notes = shown(&admin).await["notes"].clone();
+    assert!(notes[0]["body"].as_str().unwrap().contains("Check the second account first"), "{notes}");
+}
+
+/// The evidence links of a page: (query, data-evidence-minor, data-evidence-count) of every link to an
+/// evidence page of `import_id`.
+fn evidence_links(html: &str, import_id: ImportId) -> Vec<(String, Option<i64>, Option<i64>)> {
+    let start = format!("href=\"/applications/{import_id}/evidence?");
+    let attribute = |tag: &str, name: &str| {
+        let key = format!("{name}=\"");
+        tag.find(&key).map(|i| {
+            let rest = &tag[i + key.len()..];
+            rest[..rest.find('"').unwrap()].parse::<i64>().unwrap()
+        })
+    };
+    html.match_indices(&start)
+        .map(|(i, _)| {
+            let rest = &html[i + start.len()..];
+            let query = rest[..rest.find('"').unwrap()].replace("&amp;", "&");
+            let tag = &rest[..rest.find('>').unwrap()];
+            (query, attribute(tag, "data-evidence-minor"), attribute(tag, "data-evidence-count"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_figure_of_the_analysis_links_to_transactions_that_add_up_to_it() {
+    let app = spawn_app().await;
+    let (client_id, _, admin) = app.business("evidence@example.com").await;
+    for login in ["test", "test-joint"] {
+        let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, login)).await.unwrap().import_id.unwrap();
+        app.run_imports().await;
+        let html =
+            admin.get(app.url(&format!("/applications/{import_id}"))).send().await.unwrap().text().await.unwrap();
+        let links = evidence_links(&html, import_id);
+        let detail: serde_json::Value = serde_json::from_str(
+            &app.post_form_with(&admin, "/api/applications/get", &[("import_id", &import_id.to_string())])
+                .await
+                .text()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let analysis = &detail["analysis"];
+        let months = analysis["months"].as_array().unwrap().len();
+        let income = analysis["income"].as_array().unwrap().len();
+        let kinds = analysis["kinds"].as_array().unwrap().len();
+        let own = usize::from(analysis["own_transfers"].as_i64().unwrap() > 0);
+        let confirmed = analysis["income_confirmation"]["sources"].as_array().unwrap().len();
+        // Each month twice in the chart and twice in the table, every regular payer, kind, cash and own
+        // transfers, and each confirmed income source's M-0, M-1, M-2 and 90 days.
+        let obligations = analysis["assessment"]["obligations"].as_array().unwrap().len();
+        let signals = analysis["assessment"]["signals"].as_array().unwrap().len()
+            + usize::from(analysis["negative_balance_days"].as_i64().unwrap() > 0)
+            + usize::from(analysis["large_cash_withdrawals"].as_i64().unwrap() > 0);
+        assert_eq!(
+            links.len(),
+            months * 4 + income + kinds + 1 + own + confirmed * 4 + obligations + signals,
+            "{login}: {links:?}"
+        );
+        assert!(confirmed >= 1, "{login}");
+        assert!(income >= 1 && months >= 12, "{login}");
+        assert!(
+            links.iter().all(|(_, minor, count)| minor.is_some() || count.is_some()),
+            "{login}: every link says its figure"
+        );
+        for (query, minor, count) in &links {
+            let fetch = |query: String| {
+                let (admin, app) = (admin.clone(), &app);
+                async move {
+                    let form = [("import_id", import_id.to_string()), ("query", query)];
+                    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let body = app.post_form_with(&admin, "/api/applications/evidence", &form).await;
+                    serde_json::from_str::<serde_json::Value>(&body.text().await.unwrap()).unwrap()
+                }
+            };
+            let page = fetch(query.clone()).await;
+            let (total, n) = (page["total_minor"].as_i64().unwrap(), page["count"].as_i64().unwrap());
+            if let Some(minor) = minor {
+                assert_eq!(total, *minor, "{login} {query}: the rows add up to the figure");
+            }
+            if let Some(count) = count {
+                assert_eq!(n, *count, "{login} {query}: as many rows as the figure says");
+            }
+            // The listed rows themselves add up, page after page.
+            let (mut rows, mut next) = (page["rows"].as_array().unwrap().clone(), page["next_query"].clone());
+            while let Some(q) = next.as_str() {
+                let more = fetch(q.to_string()).await;
+                rows.extend(more["rows"].as_array().unwrap().iter().cloned());
+                next = more["next_query"].clone();
+            }
+            assert_eq!(rows.len() as i64, n, "{login} {query}");
+            let listed: i64 = rows
+                .iter()
+                .map(|r| {
+                    insight::shared::money::parse_amount(r["transaction"]["currencyAmount"].as_str().unwrap()).unwrap()
+                })
+                .sum();
+            assert_eq!(listed, total, "{login} {query}");
+            assert!(n > 0 || *minor == Some(0), "{login} {query}: a figure other than zero has its evidence");
+        }
+        // Own transfers are never income: none of the income sources' evidence holds one of them.
+        if own == 1 {
+            let income_rows: Vec<String> =
+                links.iter().filter(|(q, _, _)| q.contains("party=")).map(|(q, _, _)| q.clone()).collect();
+            assert!(!income_rows.is_empty());
+            let owners: Vec<String> =
+                detail["owners"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string()).collect();
+            for q in income_rows {
+                for owner in &owners {
+                    assert!(
+                        !q.contains(&insight::shared::query::encode(owner)),
+                        "{login}: {owner} is not income ({q})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The application's detail as the server function returns it.
+async fn detail_of(app: &TestApp, c: &reqwest::Client, import_id: ImportId) -> serde_json::Value {
+    let body = app.post_form_with(c, "/api/applications/get", &[("import_id", &import_id.to_string())]).await;
+    serde_json::from_str(&body.text().await.unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn income_confirmation_finds_exactly_the_salary_the_demo_bank_scheduled_and_never_own_transfers() {
+    use chrono::{Datelike, NaiveDate};
+    use insight::banks::server::demo::{salary_schedule, DemoTarget, Scenario};
+    let app = spawn_app().await;
+    let (client_id, _, admin) = app.business("income@example.com").await;
+    for (login, target, scenario) in
+        [("test", DemoTarget::Pl, Scenario::Standard), ("test-joint", DemoTarget::Pl, Scenario::Joint)]
+    {
+        let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, login)).await.unwrap().import_id.unwrap();
+        app.run_imports().await;
+        let detail = detail_of(&app, &admin, import_id).await;
+        let confirmation = &detail["analysis"]["income_confirmation"];
+        let as_of = NaiveDate::parse_from_str(confirmation["as_of"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        // The generator's own plan, not the rows it rendered.
+        let schedule = salary_schedule(target, scenario, as_of);
+        assert!(schedule.payments.len() >= 20, "{login}: two years of salaries");
+        let month_of = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+        let expected: Vec<i64> = (0..3)
+            .map(|k| {
+                schedule.payments.iter().filter(|(on, _)| month_of(*on) == month_of(as_of) - k).map(|(_, a)| a).sum()
+            })
+            .collect();
+        let window_from = as_of - chrono::Days::new(89);
+        let expected_90: i64 =
+            schedule.payments.iter().filter(|(on, _)| *on >= window_from && *on <= as_of).map(|(_, a)| a).sum();
+
+        let sources = confirmation["sources"].as_array().unwrap();
+        let salaries: Vec<&serde_json::Value> = sources.iter().filter(|s| s["source_type"] == "salary").collect();
+        assert_eq!(salaries.len(), 1, "{login}: exactly one salary source: {sources:?}");
+        let salary = salaries[0];
+        assert_eq!(salary["payer"], schedule.employer, "{login}");
+        let months: Vec<i64> =
+            salary["figures"]["months_minor"].as_array().unwrap().iter().map(|m| m.as_i64().unwrap()).collect();
+        assert_eq!(months, expected, "{login}: M-0, M-1, M-2 as scheduled");
+        assert_eq!(salary["figures"]["last_90_days_minor"], expected_90, "{login}");
+        assert_eq!(salary["figures"]["average_90_days_minor"], expected_90 / 3, "{login}");
+        assert_eq!(salary["confidence"], "high", "{login}");
+        assert_eq!(salary["day_of_month"].as_i64().map(|d| (5..=10).contains(&d)), Some(true), "{login}");
+        let by_type = confirmation["by_type"].as_array().unwrap();
+        let salary_total = by_type.iter().find(|t| t["source_type"] == "salary").unwrap();
+        assert_eq!(salary_total["figures"]["months_minor"], salary["figures"]["months_minor"]);
+
+        // Own transfers are never income: no owner is a payer, in the confirmation or in regular income.
+        let owners: Vec<&str> =
+            detail["owners"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+        assert!(!owners.is_empty());
+        for s in sources {
+            assert!(!owners.contains(&s["payer"].as_str().unwrap()), "{login}: {s}");
+        }
+        for s in detail["analysis"]["income"].as_array().unwrap() {
+            assert!(!owners.contains(&s["party"].as_str().unwrap()), "{login}: {s}");
+        }
+    }
 }

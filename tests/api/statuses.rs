@@ -144,6 +144,12 @@ pub fn table(w: &World) -> Vec<Case> {
         ),
         f("/api/applications/analysis", Access::Reader, Some(vec![("import_id", id.clone())]), vec![]),
         f(
+            "/api/applications/evidence",
+            Access::Reader,
+            Some(vec![("import_id", id.clone()), ("query", s("flow=in"))]),
+            vec![("import_id", s("x"))],
+        ),
+        f(
             "/api/applications/note",
             Access::Reader,
             Some(vec![("import_id", id.clone()), ("note", s("checked"))]),
@@ -174,6 +180,12 @@ pub fn table(w: &World) -> Vec<Case> {
             Access::Role,
             vec![("retention_days", s(365))],
             vec![("retention_days", s(0))],
+        ),
+        plain(
+            "/api/settings/second-approval",
+            Access::Role,
+            vec![("required", s("on"))],
+            vec![("required", s("perhaps"))],
         ),
         f("/api/team/members", Access::Role, None, vec![]),
         f("/api/team/invites", Access::Role, None, vec![]),
@@ -282,6 +294,7 @@ async fn every_page_and_export_answers_with_its_real_status() {
         "/dashboard",
         "/applications",
         "/applications/{id}",
+        "/applications/{id}/evidence",
         "/settings",
         "/settings/team",
         "/settings/audit",
@@ -311,6 +324,8 @@ async fn every_page_and_export_answers_with_its_real_status() {
         assert_eq!(as_viewer, expected, "{p} as a viewer");
     }
     assert_eq!(get(&w.stranger, format!("/applications/{id}")).await, 404, "another organisation's application");
+    assert_eq!(get(&w.stranger, format!("/applications/{id}/evidence?flow=in")).await, 404, "its evidence");
+    assert_eq!(get(&w.owner, "/applications/999999/evidence".into()).await, 404, "an unknown application's evidence");
     assert_eq!(get(&w.owner, "/applications/999999".into()).await, 404, "an unknown application");
     assert_eq!(get(&w.owner, "/applications/abc".into()).await, 404, "not an id at all");
     assert_eq!(get(&w.owner, "/no/such/page".into()).await, 404);
@@ -330,7 +345,13 @@ async fn every_page_and_export_answers_with_its_real_status() {
     assert_eq!(get(&w.owner, "/applications/abc/export.csv".into()).await, 404);
     assert_eq!(get(&w.viewer, export("export.csv")).await, 200);
     // The technician configures the widget and integrations; applicants' data is not theirs to read.
-    for p in ["/applications".to_string(), format!("/applications/{id}"), export("export.json"), export("export.csv")] {
+    for p in [
+        "/applications".to_string(),
+        format!("/applications/{id}"),
+        format!("/applications/{id}/evidence?cash=1"),
+        export("export.json"),
+        export("export.csv"),
+    ] {
         assert_eq!(get(&w.technician, p.clone()).await, 403, "{p} as a technician");
     }
     for p in ["/dashboard", "/widget", "/settings/api-keys", "/settings/webhooks"] {

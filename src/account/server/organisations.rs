@@ -125,3 +125,44 @@ pub async fn set_retention_days(
     tx.commit().await?;
     Ok(())
 }
+
+/// Whether approvals need a second reviewer's confirmation (four eyes).
+pub async fn second_approval_required(db: &Db, organisation_id: OrganisationId) -> ServerResult<bool> {
+    let (required,): (i64,) =
+        sqlx::query_as("SELECT require_second_approval FROM organisation WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(required != 0)
+}
+
+/// Turns the four-eyes policy on or off and records the change in the same transaction. Approvals already
+/// waiting stay open when it is turned off: a reviewer confirms or sends them back as before.
+pub async fn set_second_approval_required(
+    db: &Db,
+    admin: &super::users::CurrentUser,
+    required: bool,
+    ip: Option<String>,
+) -> ServerResult<()> {
+    use super::audit::{self, NewAuditEvent};
+    use crate::account::model::AuditAction;
+    let mut tx = db.pool.begin().await?;
+    let (old,): (i64,) = sqlx::query_as("SELECT require_second_approval FROM organisation WHERE organisation_id = $1")
+        .bind(admin.organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if (old != 0) == required {
+        return Ok(());
+    }
+    sqlx::query("UPDATE organisation SET require_second_approval = $1 WHERE organisation_id = $2")
+        .bind(i64::from(required))
+        .bind(admin.organisation_id)
+        .execute(&mut *tx)
+        .await?;
+    let detail = if required { "second approval required" } else { "second approval not required" };
+    let event =
+        NewAuditEvent::by(admin, AuditAction::SecondApprovalPolicyChanged, Some("policy".into()), detail.into(), ip);
+    audit::record(&mut tx, &event).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,6 +1,6 @@
 //! `/settings`: organisation details and the signing secret for checking `sessionIdSignature`.
 
-use crate::account::api::settings::{get_settings, SaveRetention};
+use crate::account::api::settings::{get_settings, SaveRetention, SaveSecondApproval};
 use crate::components::error_view::ErrorMessage;
 use crate::components::field::Field;
 use crate::components::form::{field_error, last_error};
@@ -11,7 +11,8 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveRetention>::new();
-    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let four_eyes = ServerAction::<SaveSecondApproval>::new();
+    let settings = Resource::new(move || save.version().get() + four_eyes.version().get(), |_| get_settings());
     let error = last_error(save.value());
     view! {
         <Title text="Settings — Insight"/>
@@ -40,6 +41,22 @@ pub fn SettingsPage() -> impl IntoView {
                                     </ActionForm>
                                 }.into_any() } else { view! {
                                     <p data-testid="retention-days">{format!("Retention: {} days.", s.retention_days)}</p>
+                                }.into_any() }}
+                            </section>
+                            <section class="card">
+                                <h2>"Four eyes"</h2>
+                                <p>"When on, an approval by one reviewer waits as "<em>"approval_pending"</em>" until a different reviewer or admin confirms it or sends it back. A rejection needs one reviewer."</p>
+                                {if s.can_edit { view! {
+                                    <ActionForm action=four_eyes>
+                                        <div class="check">
+                                            <input id="require-second-approval" type="checkbox" name="required" value="on" checked=s.require_second_approval/>
+                                            <label for="require-second-approval">"Require a second approval"</label>
+                                        </div>
+                                        <button type="submit" class="secondary">"Save policy"</button>
+                                        {move || matches!(four_eyes.value().get(), Some(Ok(_))).then(|| view! { <p role="status" class="muted">"Saved."</p> })}
+                                    </ActionForm>
+                                }.into_any() } else { view! {
+                                    <p data-testid="second-approval">{if s.require_second_approval { "Approvals need a second reviewer's confirmation." } else { "One reviewer's approval is enough." }}</p>
                                 }.into_any() }}
                             </section>
                             <section class="card">

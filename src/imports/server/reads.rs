@@ -3,7 +3,7 @@
 //! lookup [`find_in`] creates: a user of another organisation gets nothing back, exactly as if the import did
 //! not exist, and forgetting the check does not compile.
 
-use crate::imports::model::{Account, ImportProgress, ImportStatus, ImportSummary, Owner};
+use crate::imports::model::{Account, Decision, ImportProgress, ImportStatus, ImportSummary, Owner};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::shared::{AccountId, ImportId, OrganisationId};
@@ -11,8 +11,18 @@ use crate::shared::{AccountId, ImportId, OrganisationId};
 /// The columns of [`ImportSummary`], for every query that lists imports.
 pub const SUMMARY_COLUMNS: &str =
     "import_id, target_id, owner_external_id, owner_names, months_requested, status, progress,
-    step, error_code, error_message, attempts, owners_count, accounts_count, transactions_count, decision, environment,
-    created_at, started_at, finished_at, erased_at, erased_reason";
+    step, error_code, error_message, attempts, owners_count, accounts_count, transactions_count,
+    CASE WHEN approval_requested_at IS NULL THEN decision ELSE 'approval_pending' END AS decision, environment,
+    created_at, started_at, finished_at, erased_at, erased_reason, assignee_email";
+
+/// The queue's condition for one decision. `approval_pending` is an open four-eyes request, not a stored
+/// decision; the stored decisions exclude imports with a request open, as readers see them.
+pub fn decision_condition(b: &mut crate::platform::db::query::Binds, decision: Decision) -> String {
+    match decision {
+        Decision::ApprovalPending => "approval_requested_at IS NOT NULL".into(),
+        stored => format!("decision = {} AND approval_requested_at IS NULL", b.push_text(stored.as_str())),
+    }
+}
 
 /// An import found within an organisation: proof that the caller may read its data.
 #[derive(Debug, Clone, PartialEq, Eq)]

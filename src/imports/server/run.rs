@@ -136,7 +136,7 @@ pub async fn run_import(state: &AppState, job: ClaimedImport, worker: &str) -> S
     // A run from the first page sees every row it stores, so the summary needs no second pass; a resumed
     // run (earlier pages were written before a crash or a shutdown) reads the stored rows at the end.
     let from_start = stored.iter().all(|a| !a.complete.0 && a.next_cursor.is_none());
-    let mut summary = from_start.then(|| (state.import_summary.fresh)(&owners, &accounts));
+    let mut summary = from_start.then(|| (state.import_summary.fresh)(&owners, &accounts, range.to));
     for (index, account) in stored.iter().enumerate().filter(|(_, a)| !a.complete.0) {
         // The next page is fetched on its own task, so a bank that computes (the Demo Bank) or waits on the
         // network runs beside the database write of the page before it.

@@ -173,7 +173,8 @@ pub async fn list_imports(
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(|s| {
-            Decision::parse(s.trim()).map_err(|_| Problem::invalid("decision", "Use pending, approved or rejected."))
+            Decision::parse(s.trim())
+                .map_err(|_| Problem::invalid("decision", "Use pending, approved, rejected or approval_pending."))
         })
         .transpose()?;
     let after = instant_of("createdAfter", q.created_after.as_deref())?;
@@ -197,7 +198,7 @@ pub async fn list_imports(
         sql += &format!(" AND status = {}", b.push_text(s.as_str()));
     }
     if let Some(d) = decision {
-        sql += &format!(" AND decision = {}", b.push_text(d.as_str()));
+        sql += &format!(" AND {}", reads::decision_condition(&mut b, d));
     }
     if let Some(t) = after {
         sql += &format!(" AND created_at >= {}", b.push_int(t));

@@ -14,6 +14,10 @@ pub struct MonthFlow {
     /// Sum of the accounts' balances after their last transaction of the month, where known.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub end_balance_minor: Option<i64>,
+    /// The lowest balance any account showed after a transaction of the month.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub lowest_balance_minor: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +25,11 @@ pub struct IncomeSource {
     pub party: String,
     pub months: i64,
     pub average_minor: i64,
+    /// The payments behind the average, and their sum (what the evidence link lists).
+    #[serde(default)]
+    pub payments: i64,
+    #[serde(default)]
+    pub total_minor: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +51,22 @@ pub struct Analysis {
     #[serde(default)]
     pub own_transfers: i64,
     pub flags: Vec<String>,
+    /// Income per source type for M-0..M-2 and the 90 days up to the application (SPEC-style income check).
+    #[serde(default)]
+    pub income_confirmation: crate::review::model::income::IncomeConfirmation,
+    /// Recurring obligations, affordability and the risk signals.
+    #[serde(default)]
+    pub assessment: crate::review::model::obligations::Assessment,
+    /// Days on which an account ended below zero, and the payments that took a balance below zero.
+    #[serde(default)]
+    pub negative_balance_days: i64,
+    #[serde(default)]
+    pub negative_balance_transactions: i64,
+    /// Cash withdrawals of `LARGE_CASH_MINOR` or more: how many, and the sum withdrawn.
+    #[serde(default)]
+    pub large_cash_withdrawals: i64,
+    #[serde(default)]
+    pub large_cash_withdrawn_minor: i64,
 }
 
 impl Analysis {
@@ -63,6 +88,29 @@ impl Analysis {
         if !full.is_empty() && overspent * 2 > full.len() {
             flags.push(format!("Spending exceeded income in {overspent} of {} months.", full.len()));
         }
+        if self.negative_balance_days > 0 {
+            flags.push(format!("An account ended {} day(s) below zero.", self.negative_balance_days));
+        }
+        if self.large_cash_withdrawals > 0 {
+            flags.push(format!("{} large cash withdrawal(s).", self.large_cash_withdrawals));
+        }
+        let mut risks: Vec<&str> = self.assessment.signals.iter().map(|s| s.code.as_str()).collect();
+        risks.dedup();
+        for code in risks {
+            let label = match code {
+                "risk:gambling" => "Payments to or from gambling operators.",
+                "risk:payday-lender" => "Payday or short-term lenders.",
+                "risk:debt-collection" => "Payments to debt collectors.",
+                "risk:bailiff" => "Payments to a bailiff (enforcement).",
+                "risk:returned-payment" => "Returned or bounced payments.",
+                "risk:crypto" => "Payments to crypto exchanges.",
+                _ => continue,
+            };
+            flags.push(label.to_string());
+        }
+        if self.assessment.affordability.income_minor > 0 && self.assessment.affordability.disposable_minor < 0 {
+            flags.push("Obligations and living costs exceed the confirmed income.".to_string());
+        }
         let outflow: i64 = self.months.iter().map(|m| -m.outflow_minor).sum();
         if outflow > 0 && self.cash_withdrawn_minor * 100 / outflow >= 30 {
             flags.push(format!("Cash withdrawals are {}% of all spending.", self.cash_withdrawn_minor * 100 / outflow));
@@ -82,6 +130,7 @@ mod tests {
             outflow_minor: outflow,
             transactions: 10,
             end_balance_minor: Some(balance),
+            lowest_balance_minor: Some(balance),
         }
     }
 
@@ -90,11 +139,23 @@ mod tests {
         let mut a = Analysis {
             currency: "PLN".into(),
             months: vec![month("2026-01", 900_000, -700_000, 50_000), month("2026-02", 900_000, -800_000, 60_000)],
-            income: vec![IncomeSource { party: "Employer".into(), months: 2, average_minor: 900_000 }],
+            income: vec![IncomeSource {
+                party: "Employer".into(),
+                months: 2,
+                average_minor: 900_000,
+                payments: 2,
+                total_minor: 1_800_000,
+            }],
             kinds: vec![],
             cash_withdrawn_minor: 10_000,
             own_transfers: 0,
             flags: vec![],
+            income_confirmation: Default::default(),
+            assessment: Default::default(),
+            negative_balance_days: 0,
+            negative_balance_transactions: 0,
+            large_cash_withdrawals: 0,
+            large_cash_withdrawn_minor: 0,
         };
         a.derive_flags(false);
         assert!(a.flags.is_empty(), "{:?}", a.flags);
@@ -110,6 +171,12 @@ mod tests {
             cash_withdrawn_minor: 300_000,
             own_transfers: 0,
             flags: vec![],
+            income_confirmation: Default::default(),
+            assessment: Default::default(),
+            negative_balance_days: 0,
+            negative_balance_transactions: 0,
+            large_cash_withdrawals: 0,
+            large_cash_withdrawn_minor: 0,
         };
         a.derive_flags(true);
         assert_eq!(a.flags.len(), 5, "{:?}", a.flags);

@@ -2,6 +2,9 @@
 //! transaction labels.
 
 pub mod analysis;
+pub mod evidence;
 pub mod filter;
+pub mod income;
 pub mod labels;
+pub mod obligations;
 pub mod views;

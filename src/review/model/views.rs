@@ -20,6 +20,9 @@ pub struct DecisionEntry {
     #[cfg_attr(feature = "ssr", sqlx(rename = "to_decision", try_from = "String"))]
     pub to: Decision,
     pub note: String,
+    /// Under the four-eyes policy, the reviewer whose approval this one confirmed (`reviewer` is the second).
+    #[cfg_attr(feature = "ssr", sqlx(rename = "first_approver_email"))]
+    pub first_approver: Option<String>,
     #[serde(rename = "decidedAt", with = "as_rfc3339")]
     #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
     pub created_at: i64,
@@ -46,6 +49,20 @@ pub struct ApplicationDetail {
     pub assignable: Vec<Assignee>,
     /// **Next application**: the oldest finished one nobody is on and nobody has decided.
     pub next_unassigned: Option<crate::shared::ImportId>,
+    /// The organisation requires a second reviewer's confirmation of every approval.
+    pub second_approval_required: bool,
+    /// An approval waiting for a second reviewer, if there is one.
+    pub approval_request: Option<ApprovalRequest>,
+}
+
+/// An approval that waits for a different reviewer to confirm it or send it back (four eyes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRequest {
+    pub approver_email: String,
+    pub note: String,
+    pub requested_at: i64,
+    /// The member looking is the one who approved, so may not confirm.
+    pub by_viewer: bool,
 }
 
 /// One note of an application's thread.
@@ -80,6 +97,8 @@ pub struct ApplicationsPage {
     pub next_query: Option<String>,
     pub previous_query: Option<String>,
     pub banks: Vec<(String, String)>,
+    /// The member looking may assign cases (the queue's **Assign to me** and its `a` key).
+    pub can_assign: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,41 +10,41 @@ use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::state::{AppState, ImportSummaries, ImportSummary};
 use crate::review::model::analysis::{Analysis, IncomeSource, KindTotal, MonthFlow};
+use crate::review::model::income::IncomeConfirmation;
+use crate::review::model::income::{confirm_income, PayerHistory};
+use crate::review::model::labels::{OwnAccounts, LARGE_CASH_MINOR};
+use crate::review::model::obligations::{assess, Assessment};
 use crate::shared::{ImportId, OrganisationId};
 use futures::future::BoxFuture;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which of the bank's `kind` texts mean cash withdrawals (Polish and German demo banks, common English).
-const CASH_KINDS: &str = "(LOWER(kind) LIKE '%bankomat%' OR LOWER(kind) LIKE '%bargeld%' OR LOWER(kind) LIKE '%atm%')";
+pub(super) const CASH_KINDS: &str =
+    "(LOWER(kind) LIKE '%bankomat%' OR LOWER(kind) LIKE '%bargeld%' OR LOWER(kind) LIKE '%atm%')";
 
 /// SQL for "this row is a transfer between the applicant's own accounts": the same test as
 /// [`OwnParties::is_own`] (IBANs compared without spaces, upper case; names trimmed of spaces, exact).
-const OWN_TRANSFER: &str = "((party_iban IS NOT NULL AND REPLACE(UPPER(party_iban), ' ', '') IN
+pub(super) const OWN_TRANSFER: &str = "((party_iban IS NOT NULL AND REPLACE(UPPER(party_iban), ' ', '') IN
         (SELECT REPLACE(UPPER(iban), ' ', '') FROM import_account WHERE import_id = $1))
     OR (party IS NOT NULL AND TRIM(party) IN (SELECT TRIM(name) FROM import_owner WHERE import_id = $1)))";
 
-/// The applicant's own accounts and names, to tell a transfer between their accounts from income or spending.
-struct OwnParties {
-    ibans: BTreeSet<String>,
-    names: BTreeSet<String>,
+/// The applicant's own accounts and names (the labels' test): a transfer between them is neither income nor
+/// spending.
+fn own_accounts(owners: &[Owner], accounts: &[BankAccount]) -> OwnAccounts {
+    OwnAccounts::new(accounts.iter().map(|a| a.iban.as_str()), owners.iter().map(|o| o.name.as_str()))
 }
 
-impl OwnParties {
-    fn new(owners: &[Owner], accounts: &[BankAccount]) -> Self {
-        Self {
-            ibans: accounts.iter().map(|a| normalise_iban(&a.iban)).collect(),
-            names: owners.iter().map(|o| o.name.trim_matches(' ').to_string()).collect(),
-        }
-    }
-
-    fn is_own(&self, t: &BankTransaction) -> bool {
-        t.party_iban.as_deref().is_some_and(|iban| self.ibans.contains(&normalise_iban(iban)))
-            || t.party.as_deref().is_some_and(|party| self.names.contains(party.trim_matches(' ')))
-    }
-}
-
-fn normalise_iban(iban: &str) -> String {
-    iban.chars().filter(|c| *c != ' ').map(|c| c.to_ascii_uppercase()).collect()
+/// A payment to or from a counterparty, as the income confirmation and the obligations read it from the
+/// stored rows.
+#[derive(sqlx::FromRow)]
+struct CounterpartyRow {
+    transaction_on: String,
+    amount_minor: i64,
+    import_account_id: i64,
+    party: String,
+    party_iban: Option<String>,
+    kind: String,
+    title: String,
 }
 
 pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
@@ -108,6 +108,76 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     .bind(import_id)
     .fetch_one(&db.pool)
     .await?;
+    // Each counterparty's payments in and out (own transfers left out), for the income confirmation and the
+    // obligations.
+    let counterparty_rows: Vec<CounterpartyRow> = sqlx::query_as(&format!(
+        "SELECT transaction_on, amount_minor, import_account_id, party, party_iban, kind, title FROM import_transaction
+         WHERE import_account_id IN ({accounts}) AND amount_minor <> 0 AND party IS NOT NULL AND NOT {OWN_TRANSFER}"
+    ))
+    .bind(import_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let currencies: HashMap<i64, String> =
+        reads::accounts(db, import).await?.into_iter().map(|a| (a.account_id.get(), a.currency)).collect();
+    let (mut incoming, mut outgoing): (HashMap<String, PayerHistory>, HashMap<String, PayerHistory>) =
+        (HashMap::new(), HashMap::new());
+    for row in counterparty_rows {
+        let Ok(on) = chrono::NaiveDate::parse_from_str(&row.transaction_on, "%Y-%m-%d") else { continue };
+        let currency = currencies.get(&row.import_account_id).map(String::as_str).unwrap_or_default();
+        let iban = row.party_iban.as_deref();
+        if row.amount_minor > 0 {
+            entry(&mut incoming, &row.party, || PayerHistory::new(&row.party, currency)).add(
+                on,
+                row.amount_minor,
+                &row.kind,
+                &row.title,
+                iban,
+            );
+        } else {
+            entry(&mut outgoing, &row.party, || PayerHistory::new(&row.party, currency)).add_payment(
+                on,
+                -row.amount_minor,
+                &row.kind,
+                &row.title,
+                iban,
+            );
+        }
+    }
+    // The last transaction of each account's day (the smallest id: rows are stored newest first).
+    let (negative_balance_days,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(DISTINCT t.transaction_on) FROM import_transaction t
+         WHERE t.balance_after_minor < 0 AND t.import_transaction_id IN (
+             SELECT MIN(import_transaction_id) FROM import_transaction
+             WHERE import_account_id IN ({accounts}) GROUP BY import_account_id, transaction_on)"
+    ))
+    .bind(import_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let (negative_balance_transactions,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM import_transaction
+         WHERE import_account_id IN ({accounts}) AND amount_minor < 0 AND balance_after_minor < 0"
+    ))
+    .bind(import_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let large_cash: (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(-amount_minor), 0) AS BIGINT) FROM import_transaction
+         WHERE import_account_id IN ({accounts}) AND amount_minor <= -{LARGE_CASH_MINOR} AND {CASH_KINDS}"
+    ))
+    .bind(import_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let lowest: HashMap<String, i64> = sqlx::query_as::<_, (String, Option<i64>)>(&format!(
+        "SELECT SUBSTR(transaction_on, 1, 7), MIN(balance_after_minor) FROM import_transaction
+         WHERE import_account_id IN ({accounts}) GROUP BY SUBSTR(transaction_on, 1, 7)"
+    ))
+    .bind(import_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .filter_map(|(month, low)| Some((month, low?)))
+    .collect();
+    let as_of = chrono::DateTime::from_timestamp_millis(import.summary().created_at).unwrap_or_default().date_naive();
     let currency: Option<(String,)> =
         sqlx::query_as("SELECT currency FROM import_account WHERE import_id = $1 ORDER BY position LIMIT 1")
             .bind(import_id)
@@ -118,29 +188,63 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
             .bind(import_id)
             .fetch_one(&db.pool)
             .await?;
+    let currency = currency.map(|c| c.0).unwrap_or_default();
+    let (income_confirmation, assessment) = confirm_and_assess(incoming, outgoing, &currency, as_of);
     let mut analysis = Analysis {
-        currency: currency.map(|c| c.0).unwrap_or_default(),
+        currency,
         months: flows
             .into_iter()
-            .map(|m| MonthFlow { end_balance_minor: end_balance.get(&m.month).copied(), ..m })
+            .map(|m| MonthFlow {
+                end_balance_minor: end_balance.get(&m.month).copied(),
+                lowest_balance_minor: lowest.get(&m.month).copied(),
+                ..m
+            })
             .collect(),
-        income: top_income(income.into_iter().map(|(party, months, sum, count)| (party, months, sum / count.max(1)))),
+        income: top_income(income.into_iter()),
         kinds: top_kinds(kinds.into_iter()),
         cash_withdrawn_minor: cash,
         own_transfers,
         flags: Vec::new(),
+        income_confirmation,
+        assessment,
+        negative_balance_days,
+        negative_balance_transactions,
+        large_cash_withdrawals: large_cash.0,
+        large_cash_withdrawn_minor: large_cash.1,
     };
     analysis.derive_flags(partial > 0);
     Ok(analysis)
 }
 
+/// The income confirmation and the obligations from each counterparty's payments in and out.
+fn confirm_and_assess(
+    incoming: HashMap<String, PayerHistory>,
+    outgoing: HashMap<String, PayerHistory>,
+    currency: &str,
+    as_of: chrono::NaiveDate,
+) -> (IncomeConfirmation, Assessment) {
+    let incoming: Vec<PayerHistory> = incoming.into_values().collect();
+    let outgoing: Vec<PayerHistory> = outgoing.into_values().collect();
+    let confirmation = confirm_income(incoming.iter().cloned(), as_of);
+    let assessment = assess(&incoming, &outgoing, &confirmation, currency, as_of);
+    (confirmation, assessment)
+}
+
 /// A payer is regular income when they paid in at least this many distinct months.
 const INCOME_MONTHS: i64 = 3;
 
-/// The five most regular payers: most months first, then the larger average, then by name.
-fn top_income(payers: impl Iterator<Item = (String, i64, i64)>) -> Vec<IncomeSource> {
-    let mut income: Vec<IncomeSource> =
-        payers.map(|(party, months, average_minor)| IncomeSource { party, months, average_minor }).collect();
+/// The five most regular payers from (party, months, sum, payments): most months first, then the larger
+/// average, then by name.
+fn top_income(payers: impl Iterator<Item = (String, i64, i64, i64)>) -> Vec<IncomeSource> {
+    let mut income: Vec<IncomeSource> = payers
+        .map(|(party, months, total_minor, payments)| IncomeSource {
+            party,
+            months,
+            average_minor: total_minor / payments.max(1),
+            payments,
+            total_minor,
+        })
+        .collect();
     income.sort_by(|a, b| {
         b.months.cmp(&a.months).then(b.average_minor.cmp(&a.average_minor)).then(a.party.cmp(&b.party))
     });
@@ -169,6 +273,7 @@ struct MonthTally {
     inflow_minor: i64,
     outflow_minor: i64,
     transactions: i64,
+    lowest_balance_minor: Option<i64>,
 }
 
 #[derive(Default)]
@@ -213,8 +318,18 @@ struct Tally {
     payers: HashMap<String, PayerTally>,
     kinds: HashMap<String, KindTally>,
     cash_withdrawn_minor: i64,
-    own: OwnParties,
+    own: OwnAccounts,
     own_transfers: i64,
+    /// Each account's currency, by position.
+    currencies: Vec<String>,
+    /// Incoming and outgoing payments by counterparty, for the income confirmation and the obligations.
+    incoming: HashMap<String, PayerHistory>,
+    outgoing: HashMap<String, PayerHistory>,
+    /// Each account's balance at the end of each day (the first row seen of a day, pages newest first).
+    day_end: HashMap<(usize, chrono::NaiveDate), i64>,
+    negative_balance_transactions: i64,
+    large_cash: (i64, i64),
+    as_of: chrono::NaiveDate,
 }
 
 impl ImportSummary for Tally {
@@ -223,7 +338,10 @@ impl ImportSummary for Tally {
             let month = month_key(t.transaction_on);
             let flow = self.months.entry(month).or_default();
             flow.transactions += 1;
-            let own = self.own.is_own(t);
+            let own = self.own.is_own(t.party.as_deref(), t.party_iban.as_deref());
+            flow.lowest_balance_minor =
+                Some(flow.lowest_balance_minor.map_or(t.balance_after_minor, |l| l.min(t.balance_after_minor)));
+            let currency = self.currencies.get(account_position).map(String::as_str).unwrap_or_default();
             self.own_transfers += i64::from(own);
             if own {
                 // Money moved between the applicant's own accounts: neither income nor spending.
@@ -234,16 +352,40 @@ impl ImportSummary for Tally {
                     payer.sum_minor += t.amount_minor;
                     payer.count += 1;
                     payer.months.insert(month);
+                    entry(&mut self.incoming, party, || PayerHistory::new(party, currency)).add(
+                        t.transaction_on,
+                        t.amount_minor,
+                        &t.kind,
+                        &t.title,
+                        t.party_iban.as_deref(),
+                    );
                 }
             } else {
                 flow.outflow_minor += t.amount_minor;
+                if let Some(party) = &t.party {
+                    entry(&mut self.outgoing, party, || PayerHistory::new(party, currency)).add_payment(
+                        t.transaction_on,
+                        -t.amount_minor,
+                        &t.kind,
+                        &t.title,
+                        t.party_iban.as_deref(),
+                    );
+                }
             }
+            if t.amount_minor < 0 && t.balance_after_minor < 0 {
+                self.negative_balance_transactions += 1;
+            }
+            self.day_end.entry((account_position, t.transaction_on)).or_insert(t.balance_after_minor);
             let kind =
                 entry(&mut self.kinds, &t.kind, || KindTally { count: 0, total_minor: 0, cash: is_cash(&t.kind) });
             kind.count += 1;
             kind.total_minor += t.amount_minor;
             if t.amount_minor < 0 && kind.cash {
                 self.cash_withdrawn_minor -= t.amount_minor;
+                if -t.amount_minor >= LARGE_CASH_MINOR {
+                    self.large_cash.0 += 1;
+                    self.large_cash.1 -= t.amount_minor;
+                }
             }
             self.end_balance.entry((account_position, month)).or_insert(t.balance_after_minor);
         }
@@ -263,17 +405,33 @@ impl ImportSummary for Tally {
                 inflow_minor: m.inflow_minor,
                 outflow_minor: m.outflow_minor,
                 transactions: m.transactions,
+                lowest_balance_minor: m.lowest_balance_minor,
             })
             .collect();
+        let negative_balance_days = self
+            .day_end
+            .iter()
+            .filter(|(_, balance)| **balance < 0)
+            .map(|((_, day), _)| *day)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as i64;
+        let (income_confirmation, assessment) =
+            confirm_and_assess(self.incoming, self.outgoing, &self.currency, self.as_of);
         let payers = self.payers.into_iter().filter(|(_, p)| p.months.len() as i64 >= INCOME_MONTHS);
         let mut analysis = Analysis {
             currency: self.currency,
             months,
-            income: top_income(payers.map(|(party, p)| (party, p.months.len() as i64, p.sum_minor / p.count.max(1)))),
+            income: top_income(payers.map(|(party, p)| (party, p.months.len() as i64, p.sum_minor, p.count))),
             kinds: top_kinds(self.kinds.into_iter().map(|(kind, k)| (kind, k.count, k.total_minor))),
             cash_withdrawn_minor: self.cash_withdrawn_minor,
             own_transfers: self.own_transfers,
             flags: Vec::new(),
+            income_confirmation,
+            assessment,
+            negative_balance_days,
+            negative_balance_transactions: self.negative_balance_transactions,
+            large_cash_withdrawals: self.large_cash.0,
+            large_cash_withdrawn_minor: self.large_cash.1,
         };
         analysis.derive_flags(partial);
         Ok(serde_json::to_string(&analysis).map_err(anyhow::Error::from)?)
@@ -284,7 +442,7 @@ impl ImportSummary for Tally {
 /// stored, or read from the stored rows for a run that resumed part-way.
 pub const SUMMARIES: ImportSummaries = ImportSummaries { fresh: tally_for, from_stored: analyse_stored };
 
-fn tally_for(owners: &[Owner], accounts: &[BankAccount]) -> Box<dyn ImportSummary> {
+fn tally_for(owners: &[Owner], accounts: &[BankAccount], as_of: chrono::NaiveDate) -> Box<dyn ImportSummary> {
     Box::new(Tally {
         currency: accounts.first().map(|a| a.currency.clone()).unwrap_or_default(),
         months: BTreeMap::new(),
@@ -292,8 +450,15 @@ fn tally_for(owners: &[Owner], accounts: &[BankAccount]) -> Box<dyn ImportSummar
         payers: HashMap::new(),
         kinds: HashMap::new(),
         cash_withdrawn_minor: 0,
-        own: OwnParties::new(owners, accounts),
+        own: own_accounts(owners, accounts),
         own_transfers: 0,
+        currencies: accounts.iter().map(|a| a.currency.clone()).collect(),
+        incoming: HashMap::new(),
+        outgoing: HashMap::new(),
+        day_end: HashMap::new(),
+        negative_balance_transactions: 0,
+        large_cash: (0, 0),
+        as_of,
     })
 }
 

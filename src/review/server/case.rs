@@ -21,21 +21,13 @@ pub async fn notes(db: &Db, import: &OwnedImport) -> ServerResult<Vec<CaseNote>>
     .await?)
 }
 
-/// The member on the case, if any.
-pub async fn assignee(db: &Db, import: &OwnedImport) -> ServerResult<Option<String>> {
-    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT assignee_email FROM import WHERE import_id = $1")
-        .bind(import.id())
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.and_then(|(email,)| email))
-}
-
 /// The application to take up next: the oldest finished one nobody is on and nobody has decided (not `import`).
 pub async fn next_unassigned(db: &Db, import: &OwnedImport) -> ServerResult<Option<ImportId>> {
     let [a, b, c] = ImportStatus::FINISHED.map(ImportStatus::as_str);
     let row: Option<(ImportId,)> = sqlx::query_as(
         "SELECT import_id FROM import
-         WHERE organisation_id = $1 AND decision = $2 AND assignee_user_id IS NULL AND status IN ($3, $4, $5)
+         WHERE organisation_id = $1 AND decision = $2 AND approval_requested_at IS NULL AND assignee_user_id IS NULL
+            AND status IN ($3, $4, $5)
             AND import_id <> $6
          ORDER BY created_at, import_id LIMIT 1",
     )
@@ -85,18 +77,7 @@ pub async fn add_note(
     if found.is_none() {
         return Ok(CaseOutcome::NotFound);
     }
-    sqlx::query(
-        "INSERT INTO application_note (import_id, organisation_id, author_user_id, author_email, body, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(import_id)
-    .bind(author.organisation_id)
-    .bind(author.user_id)
-    .bind(&author.email)
-    .bind(body)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
+    insert_note(&mut tx, author, import_id, body).await?;
     let event = NewAuditEvent::by(
         author,
         AuditAction::NoteAdded,
@@ -107,6 +88,28 @@ pub async fn add_note(
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(CaseOutcome::Done)
+}
+
+/// Appends a note to the thread inside the caller's transaction (its audit entry is the caller's).
+pub async fn insert_note(
+    conn: &mut sqlx::AnyConnection,
+    author: &CurrentUser,
+    import_id: ImportId,
+    body: &str,
+) -> ServerResult<()> {
+    sqlx::query(
+        "INSERT INTO application_note (import_id, organisation_id, author_user_id, author_email, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(import_id)
+    .bind(author.organisation_id)
+    .bind(author.user_id)
+    .bind(&author.email)
+    .bind(body)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Puts `assignee` on the case (or nobody), with its audit entry.

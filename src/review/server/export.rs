@@ -11,7 +11,7 @@ use crate::imports::server::reads::{self, OwnedImport, TRANSACTION_COLUMNS};
 use crate::platform::db::Db;
 use crate::platform::http::request::RequestFacts;
 use crate::platform::state::AppState;
-use crate::review::model::labels::labels_for;
+use crate::review::model::labels::OwnAccounts;
 use crate::shared::money::format_minor;
 use crate::shared::{AccountId, ImportId};
 use axum::body::Body;
@@ -162,16 +162,17 @@ trait AsyncChunk {
 struct JsonChunks<'a> {
     tx: &'a Sender,
     first: bool,
+    own: &'a OwnAccounts,
 }
 
 impl AsyncChunk for JsonChunks<'_> {
     async fn chunk(&mut self, rows: Vec<Transaction>) -> anyhow::Result<()> {
         let mut out = String::with_capacity(rows.len() * 260);
-        for mut t in rows {
+        for t in rows {
             if !std::mem::take(&mut self.first) {
                 out.push(',');
             }
-            t.labels = labels_for(&t.kind, t.amount_minor).into_iter().map(str::to_string).collect();
+            let t = super::search::with_labels(t, self.own);
             out.push_str(&serde_json::to_string(&t)?);
         }
         send(self.tx, out).await
@@ -181,6 +182,7 @@ impl AsyncChunk for JsonChunks<'_> {
 async fn write_json(db: &Db, import: &OwnedImport, target_name: String, tx: &Sender) -> anyhow::Result<()> {
     let owners = reads::owners(db, import).await?;
     let accounts = reads::accounts(db, import).await?;
+    let own = super::search::own_accounts(db, import).await?;
     let summary = ImportSummary { target_name, ..import.summary().clone() };
     send(
         tx,
@@ -196,7 +198,7 @@ async fn write_json(db: &Db, import: &OwnedImport, target_name: String, tx: &Sen
         // Reopen the account object to append its transactions array.
         let head = head.strip_suffix('}').unwrap_or(&head);
         send(tx, format!("{}{head},\"transactions\":[", if i > 0 { "," } else { "" })).await?;
-        for_each_chunk(db, import, a.account_id, JsonChunks { tx, first: true }).await?;
+        for_each_chunk(db, import, a.account_id, JsonChunks { tx, first: true, own: &own }).await?;
         send(tx, "]}".into()).await?;
     }
     let decisions = decide::decisions(db, import).await?;

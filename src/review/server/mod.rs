@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod case;
 pub mod decide;
 pub mod erase;
+pub mod evidence;
 pub mod export;
 pub mod retention;
 pub mod search;

@@ -2,7 +2,7 @@
 //! by organisation (the queue) or goes through an `OwnedImport` (one application's data).
 
 use crate::imports::model::{Environment, ImportSummary, Transaction};
-use crate::imports::server::reads::{OwnedImport, SUMMARY_COLUMNS, TRANSACTION_COLUMNS};
+use crate::imports::server::reads::{self, OwnedImport, SUMMARY_COLUMNS, TRANSACTION_COLUMNS};
 use crate::platform::db::query::{contains_text, Binds};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
@@ -10,7 +10,7 @@ use crate::review::model::filter::{
     ApplicationFilter, Assigned, CursorKey, DateOrder, PageCursor, TransactionCursor, TransactionFilter,
     TransactionSort,
 };
-use crate::review::model::labels::labels_for;
+use crate::review::model::labels::{label, LabelInput, OwnAccounts};
 use crate::review::model::views::{Counts, TransactionPage, TRANSACTIONS_PER_PAGE};
 use crate::shared::{AccountId, OrganisationId};
 
@@ -38,7 +38,7 @@ pub async fn search(
         sql += &format!(" AND status = {}", b.push_text(s.as_str()));
     }
     if let Some(d) = f.decision {
-        sql += &format!(" AND decision = {}", b.push_text(d.as_str()));
+        sql += &format!(" AND {}", reads::decision_condition(&mut b, d));
     }
     if let Some(t) = &f.target {
         sql += &format!(" AND target_id = {}", b.push_text(t.clone()));
@@ -152,6 +152,33 @@ fn position(sort: TransactionSort, row: &KeyedTransaction) -> String {
     }
 }
 
+/// The applicant's own accounts and names, which the labels need to tell own transfers apart.
+pub async fn own_accounts(db: &Db, import: &OwnedImport) -> ServerResult<OwnAccounts> {
+    let ibans: Vec<(String,)> = sqlx::query_as("SELECT iban FROM import_account WHERE import_id = $1")
+        .bind(import.id())
+        .fetch_all(&db.pool)
+        .await?;
+    let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM import_owner WHERE import_id = $1")
+        .bind(import.id())
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(OwnAccounts::new(ibans.iter().map(|(i,)| i.as_str()), names.iter().map(|(n,)| n.as_str())))
+}
+
+/// Fills in a transaction's labels.
+pub fn with_labels(mut t: Transaction, own: &OwnAccounts) -> Transaction {
+    let input = LabelInput {
+        title: &t.title,
+        party: t.party.as_deref(),
+        party_iban: t.party_iban.as_deref(),
+        kind: &t.kind,
+        amount_minor: t.amount_minor,
+        balance_after_minor: t.balance_after_minor,
+    };
+    t.labels = label(&input, own);
+    t
+}
+
 /// One page of an account's transactions under the reviewer's filters, by keyset: every page costs the same
 /// however deep it is. Empty when the account is not one of the import's; a malformed cursor starts over.
 pub async fn transactions(
@@ -209,14 +236,8 @@ pub async fn transactions(
     let (more_forward, more_backward) = if backward { (true, more) } else { (more, key.is_some()) };
     let next = rows.last().filter(|_| more_forward).map(|r| position(f.sort, r));
     let previous = rows.first().filter(|_| more_backward).map(|r| position(f.sort, r));
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            let mut t = r.transaction;
-            t.labels = labels_for(&t.kind, t.amount_minor).into_iter().map(str::to_string).collect();
-            t
-        })
-        .collect();
+    let own = own_accounts(db, import).await?;
+    let rows = rows.into_iter().map(|r| with_labels(r.transaction, &own)).collect();
     Ok(TransactionPage { rows, next, previous })
 }
 

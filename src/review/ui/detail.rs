@@ -125,7 +125,7 @@ fn Detail(
                 format_instant(at),
             )}</p>
         })}
-        {d.analysis.clone().map(|analysis| view! { <AnalysisPanel analysis/> })}
+        {d.analysis.clone().map(|analysis| view! { <AnalysisPanel analysis import_id=s.import_id/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
@@ -240,22 +240,41 @@ fn DecisionPanel(d: ApplicationDetail, decide: ServerAction<DecideApplication>) 
             note.set(String::new());
         }
     });
+    let request = d.approval_request.clone();
+    let own_request = request.as_ref().is_some_and(|r| r.by_viewer);
+    let other_request = request.as_ref().is_some_and(|r| !r.by_viewer);
+    let approve_label = match (&request, d.second_approval_required) {
+        (Some(_), _) => "Confirm approval",
+        (None, true) => "Approve (needs a second reviewer)",
+        (None, false) => "Approve",
+    };
+    let busy = move || decide.pending().get() || !finished;
     view! {
         <section class="card decision-panel">
             <h2>"Decision"</h2>
             <p>"Current decision: "<strong data-testid="decision">{d.summary.decision.as_str()}</strong></p>
+            {request.clone().map(|r| view! {
+                <div class="notice" role="status" data-testid="approval-request">
+                    <p>{format!("Approved by {} on {}; awaiting a second approval.", r.approver_email, format_instant(r.requested_at))}</p>
+                    {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
+                    {r.by_viewer.then(|| view! { <p class="hint">"A different reviewer or admin must confirm your approval or send it back."</p> })}
+                </div>
+            })}
             {if d.can_decide {
                 view! {
                     <div class="field">
                         <label for="note">"Note"</label>
-                        <textarea id="note" name="note" bind:value=note placeholder="Why? Required to reject."></textarea>
+                        <textarea id="note" name="note" bind:value=note placeholder="Why? Required to reject or send back."></textarea>
                         <p class="field-error" role="alert">{move || field_error(error, "note").get()}</p>
                     </div>
                     <p class="form-error" role="alert">{move || form_error(error).get().filter(|_| field_error(error, "note").get().is_none())}</p>
                     {(!finished).then(|| view! { <p class="hint">"You can decide once the import has finished."</p> })}
                     <div class="actions">
-                        <button type="button" disabled=move || decide.pending().get() || !finished on:click=move |_| submit("approve")>"Approve"</button>
-                        <button type="button" class="danger" disabled=move || decide.pending().get() || !finished on:click=move |_| submit("reject")>"Reject"</button>
+                        <button type="button" disabled=move || busy() || own_request on:click=move |_| submit("approve")>{approve_label}</button>
+                        {other_request.then(|| view! {
+                            <button type="button" class="secondary" disabled=busy on:click=move |_| submit("send_back")>"Send back"</button>
+                        })}
+                        <button type="button" class="danger" disabled=busy on:click=move |_| submit("reject")>"Reject"</button>
                     </div>
                 }.into_any()
             } else {
@@ -270,7 +289,8 @@ fn DecisionPanel(d: ApplicationDetail, decide: ServerAction<DecideApplication>) 
                         {d.decisions.iter().map(|h| view! {
                             <li>
                                 <strong>{h.to.as_str()}</strong>" by "{h.reviewer_email.clone()}" · "{format_instant(h.created_at)}
-                                <br/><small class="muted">{format!("{} → {}", h.from.as_str(), h.to.as_str())}</small>
+                                <br/><small class="muted">{format!("{} → {}", h.from.as_str(), h.to.as_str())}
+                                    {h.first_approver.clone().map(|first| format!(" · second approval of {first}'s"))}</small>
                                 {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
                             </li>
                         }).collect_view()}
@@ -429,7 +449,7 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
                                                 <td class=format!("num {sign}")>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
                                                 <td>{t.title}</td>
                                                 <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
-                                                <td>{t.kind.clone()}<br/><small class="muted">{t.labels.join(" · ")}</small></td>
+                                                <td>{t.kind.clone()}<br/><LabelList labels=t.labels.clone()/></td>
                                                 <td class="num">{t.balance_after_minor.map(display_minor).unwrap_or_default()}</td>
                                                 <td>{t.status.as_str()}</td>
                                             </tr> }
@@ -451,5 +471,15 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
                 }
             }}
         </article>
+    }
+}
+
+/// A transaction's labels, each with the rule that gave it as its tooltip.
+#[component]
+pub fn LabelList(labels: Vec<crate::imports::model::TransactionLabel>) -> impl IntoView {
+    view! {
+        <small class="muted labels">
+            {labels.into_iter().map(|l| view! { <span title=format!("rule: {}", l.rule) data-rule=l.rule>{l.label}</span>" " }).collect_view()}
+        </small>
     }
 }

@@ -3,4 +3,5 @@
 pub mod analysis;
 pub mod dashboard;
 pub mod detail;
+pub mod evidence;
 pub mod queue;

@@ -43,6 +43,30 @@ pub const FLAKY_FAILURES: u32 = 2;
 /// Bound on the in-memory per-session counters; the demo forgets old sessions past it.
 const MAX_TRACKED: usize = 10_000;
 
+/// The salary the Demo Bank pays into a login's current account, read from the generator's own plan rather
+/// than from the rows it renders, so an income check can be compared with what was really scheduled.
+pub struct SalarySchedule {
+    pub employer: &'static str,
+    /// (date, amount in minor units), oldest first.
+    pub payments: Vec<(NaiveDate, i64)>,
+}
+
+/// The salaries of `scenario` at `target` for a session authorised on `as_of`.
+pub fn salary_schedule(target: DemoTarget, scenario: Scenario, as_of: NaiveDate) -> SalarySchedule {
+    let p = Profile::new(target, scenario, as_of);
+    let mut payments = Vec::new();
+    let mut day = p.history_start;
+    while day <= as_of {
+        for draft in generator::plan_day(&p, &p.current, day) {
+            if draft.event == generator::Event::Salary {
+                payments.push((day, draft.amount));
+            }
+        }
+        day = day + Days::new(1);
+    }
+    SalarySchedule { employer: p.locale.employer, payments }
+}
+
 /// One Demo Bank target.
 pub struct DemoBank {
     target: DemoTarget,

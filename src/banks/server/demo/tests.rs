@@ -671,3 +671,43 @@ fn demo_de_speaks_german_and_demo_pl_polish() {
     assert!(titles.iter().any(|t| t.starts_with("Wynagrodzenie za ")), "{titles:?}");
     assert!(titles.iter().any(|t| t.starts_with("Czynsz za ")));
 }
+
+/// Prints the labelled sample's transactions (`tests/data/labelled_sample.jsonl` before its `expected`
+/// labels were assigned by hand): the last three months of `test` and `test-joint` at the Polish bank, `test`
+/// at the German and the business bank, every non-card entry and every third card payment. Run with
+/// `cargo test --features ssr --lib demo::tests::print_label_sample -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "prints data for the labelled sample; not a check"]
+async fn print_label_sample() {
+    for (target, login_name) in [
+        (DemoTarget::Pl, "test"),
+        (DemoTarget::Pl, "test-joint"),
+        (DemoTarget::De, "test"),
+        (DemoTarget::Business, "test"),
+    ] {
+        let b = bank(target);
+        let s = login(&b, login_name).await;
+        let accounts = b.accounts(&s).await.unwrap();
+        let own: HashSet<String> = accounts.iter().map(|a| a.iban.clone()).collect();
+        let range = DateRange::last_months(today(), 3);
+        for acc in &accounts {
+            let mut cards = 0;
+            for t in all_pages(&b, &s, &acc.provider_id, range).await {
+                let card = t.kind.contains("KART") || t.kind.contains("Karten");
+                if card {
+                    cards += 1;
+                    if cards % 3 != 0 {
+                        continue;
+                    }
+                }
+                let line = serde_json::json!({
+                    "bank": target.id(), "login": login_name, "title": t.title, "party": t.party,
+                    "party_iban": t.party_iban, "kind": t.kind, "amount_minor": t.amount_minor,
+                    "balance_after_minor": t.balance_after_minor,
+                    "own": t.party_iban.as_ref().is_some_and(|i| own.contains(i)),
+                });
+                println!("SAMPLE {line}");
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `/applications/:id/evidence?…`: the transactions behind one figure of the analysis, across the
+//! application's accounts, with their count and sum — the same filter in the URL, so the link can be shared.
+
+use crate::components::error_view::ErrorMessage;
+use crate::components::layout::PortalPage;
+use crate::review::api::get_evidence;
+use crate::review::model::evidence::EVIDENCE_ROWS;
+use crate::shared::money::display_minor;
+use crate::shared::query::encode;
+use crate::shared::ImportId;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn EvidencePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let import_id =
+        move || params.with(|p| p.get("id").and_then(|id| id.parse::<ImportId>().ok()).unwrap_or(ImportId(-1)));
+    let raw_query = move || {
+        query.with(|q| {
+            ["month", "from", "to", "flow", "party", "kind", "cash", "own", "large", "negative", "after"]
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| format!("{k}={}", encode(&v))))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+    };
+    let page = Resource::new(move || (import_id(), raw_query()), |(id, q)| get_evidence(id, q));
+    view! {
+        <Title text="Evidence — Insight"/>
+        <PortalPage>
+            <p><a href=move || format!("/applications/{}", import_id())>"← Back to the application"</a></p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => {
+                            let currency = p.currency.clone();
+                            let shown = p.rows.len() as i64;
+                            view! {
+                                <h1 data-testid="evidence-title">{p.description.clone()}</h1>
+                                <p data-testid="evidence-total">
+                                    <strong>{format!("{} {}", display_minor(p.total_minor), p.currency)}</strong>
+                                    {format!(" in {} transaction{}", p.count, if p.count == 1 { "" } else { "s" })}
+                                </p>
+                                {(p.count > shown).then(|| view! {
+                                    <p class="hint">{format!("Listed {EVIDENCE_ROWS} at a time, newest first; the total counts all {}.", p.count)}</p>
+                                })}
+                                <div class="table-wrap">
+                                    <table data-testid="evidence">
+                                        <thead><tr>
+                                            <th>"Date"</th><th class="num">"Amount"</th><th>"Title"</th><th>"Party"</th>
+                                            <th>"Kind"</th><th>"Account"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {p.rows.into_iter().map(|r| {
+                                                let t = r.transaction;
+                                                let sign = if t.amount_minor < 0 { "amount neg" } else { "amount pos" };
+                                                view! { <tr>
+                                                    <td>{t.transaction_on}</td>
+                                                    <td class=format!("num {sign}") data-minor=t.amount_minor.to_string()>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
+                                                    <td>{t.title}</td>
+                                                    <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
+                                                    <td>{t.kind}<br/><super::detail::LabelList labels=t.labels.clone()/></td>
+                                                    <td><code>{r.account_iban}</code></td>
+                                                </tr> }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                {(shown == 0).then(|| view! { <p class="muted">"No transactions stand behind this figure."</p> })}
+                                <nav class="pager" aria-label="Pages">
+                                    {p.next_query.clone().map(|q| view! { <a href=format!("/applications/{}/evidence?{q}", import_id())>"Older"</a> })}
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <h1>"Evidence not available"</h1><ErrorMessage error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PortalPage>
+    }
+}
