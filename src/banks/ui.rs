@@ -8,10 +8,11 @@ use crate::psd2_sandbox::model::{PSU_SCENARIOS, TARGET_ID};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const TEST_LOGINS: [(&str, &str, &str); 10] = [
+const TEST_LOGINS: [(&str, &str, &str); 11] = [
     ("test", "Test123", "Succeeds without a one-time code. Owner Jan Kowalski (on the business bank: Kowalski Trading sp. z o.o.), a current and a savings account, about 24 months of history."),
     ("test-sca", "Test123", "Asks for a one-time code: 123456 is right; three wrong codes block access for a while."),
     ("test-joint", "Test123", "Like test; the current account has a co-owner, Anna Kowalska."),
+    ("test-risky", "Test123", "An applicant a lender must look at twice: bets and a payday loan, a debt collector, a returned direct debit, large cash withdrawals, days below zero; no savings account."),
     ("test-large", "Test123", "One account with 100,000 transactions over the last 24 months."),
     ("test-slow", "Test123", "Every page the bank returns takes half a second, so progress is visible."),
     ("test-flaky", "Test123", "The bank fails on the first two transaction pages; the import retries and succeeds."),

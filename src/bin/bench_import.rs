@@ -185,6 +185,7 @@ async fn import_once(
         embed_origin: "http://localhost",
         target_id: "demo-pl",
         owner_external_id: None,
+        applicant_name: None,
         locale: Locale::En,
         months: Months::new(months.into()).map_err(anyhow::Error::msg)?,
         auto_import: true,

@@ -76,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
         embed_origin: "http://localhost",
         target_id: "demo-pl",
         owner_external_id: Some("big-one"),
+        applicant_name: None,
         locale: Locale::En,
         months: Months::new(24).map_err(anyhow::Error::msg)?,
         auto_import: true,

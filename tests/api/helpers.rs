@@ -129,11 +129,22 @@ pub struct WidgetRun<'a> {
     pub code: Option<&'a str>,
     pub months: Option<&'a str>,
     pub owner: Option<&'a str>,
+    /// `applicantName`.
+    pub applicant: Option<&'a str>,
 }
 
 impl<'a> WidgetRun<'a> {
     pub fn new(client_id: &'a str, login: &'a str) -> Self {
-        Self { client_id, bank: "demo-pl", login, password: "Test123", code: None, months: None, owner: None }
+        Self {
+            client_id,
+            bank: "demo-pl",
+            login,
+            password: "Test123",
+            code: None,
+            months: None,
+            owner: None,
+            applicant: None,
+        }
     }
 }
 
@@ -212,6 +223,9 @@ impl TestApp {
         }
         if let Some(o) = run.owner {
             form.push(("owner", o));
+        }
+        if let Some(a) = run.applicant {
+            form.push(("applicant", a));
         }
         self.widget_call("/api/widget/start", &form).await
     }

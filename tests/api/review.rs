@@ -896,7 +896,7 @@ fn evidence_links(html: &str, import_id: ImportId) -> Vec<(String, Option<i64>, 
 async fn every_figure_of_the_analysis_links_to_transactions_that_add_up_to_it() {
     let app = spawn_app().await;
     let (client_id, _, admin) = app.business("evidence@example.com").await;
-    for login in ["test", "test-joint"] {
+    for login in ["test", "test-joint", "test-risky"] {
         let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, login)).await.unwrap().import_id.unwrap();
         app.run_imports().await;
         let html =
@@ -1046,5 +1046,82 @@ async fn income_confirmation_finds_exactly_the_salary_the_demo_bank_scheduled_an
         for s in detail["analysis"]["income"].as_array().unwrap() {
             assert!(!owners.contains(&s["party"].as_str().unwrap()), "{login}: {s}");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risky_applicant_shows_every_signal_a_lender_must_see_and_the_careful_one_none() {
+    let app = spawn_app().await;
+    let (client_id, _, admin) = app.business("signals@example.com").await;
+    let mut analyses = Vec::new();
+    for login in ["test-risky", "test"] {
+        let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, login)).await.unwrap().import_id.unwrap();
+        app.run_imports().await;
+        analyses.push(detail_of(&app, &admin, import_id).await["analysis"].clone());
+    }
+    let (risky, careful) = (&analyses[0], &analyses[1]);
+    let signals: std::collections::BTreeSet<(String, String)> = risky["assessment"]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["code"].as_str().unwrap().to_string(), s["flow"].as_str().unwrap().to_string()))
+        .collect();
+    for expected in [
+        ("risk:gambling", "out"),
+        ("risk:gambling", "in"),
+        ("risk:payday-lender", "in"),
+        ("risk:payday-lender", "out"),
+        ("risk:debt-collection", "out"),
+        ("risk:returned-payment", "in"),
+    ] {
+        assert!(signals.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {signals:?}");
+    }
+    assert!(risky["negative_balance_days"].as_i64().unwrap() > 0);
+    assert!(risky["large_cash_withdrawals"].as_i64().unwrap() >= 11, "one a month after payday, 12 months asked");
+    assert!(risky["assessment"]["affordability"]["disposable_minor"].as_i64().unwrap() < 0);
+    let flags = risky["flags"].to_string();
+    for words in ["gambling", "Payday", "debt collectors", "Returned", "below zero", "large cash"] {
+        assert!(flags.contains(words), "{words}: {flags}");
+    }
+    assert!(risky["months"].as_array().unwrap().iter().any(|m| m["lowest_balance_minor"].as_i64().unwrap() < 0));
+    // The careful applicant: nothing to worry about, rent and bills are obligations, something is left.
+    assert_eq!(careful["assessment"]["signals"], serde_json::json!([]));
+    assert_eq!(careful["large_cash_withdrawals"], 0);
+    let categories: Vec<&str> = careful["assessment"]["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["category"].as_str().unwrap())
+        .collect();
+    for c in ["obligations:rent", "obligations:energy", "obligations:telecom"] {
+        assert!(categories.contains(&c), "{c} in {categories:?}");
+    }
+    assert!(careful["assessment"]["affordability"]["disposable_minor"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_name_that_is_none_of_the_owners_is_flagged_and_one_that_is_is_not() {
+    let app = spawn_app().await;
+    let (client_id, _, admin) = app.business("applicant@example.com").await;
+    let mut flags = Vec::new();
+    for name in ["Anna Nowak", "KOWALSKI Jan"] {
+        let mut run = WidgetRun::new(&client_id, "test");
+        run.applicant = Some(name);
+        let import_id = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+        app.run_imports().await;
+        let analysis = detail_of(&app, &admin, import_id).await["analysis"].clone();
+        assert_eq!(analysis["owner_check"]["applicant_name"], name);
+        flags.push((analysis["owner_check"]["matches"].as_bool().unwrap(), analysis["flags"][0].clone()));
+    }
+    assert!(!flags[0].0);
+    assert_eq!(flags[0].1, "The accounts belong to Jan Kowalski, not to the applicant Anna Nowak.");
+    assert!(flags[1].0, "the same words in another order and case");
+    assert_ne!(flags[1].1, flags[0].1);
+    // Not a name: refused before any bank is asked.
+    for bad in ["x".repeat(201), "Anna\u{7}Nowak".to_string()] {
+        let mut run = WidgetRun::new(&client_id, "test");
+        run.applicant = Some(&bad);
+        let err = app.widget_start(&run).await.unwrap_err();
+        assert_eq!(err.code.as_str(), "InvalidOptions", "{bad:?}");
     }
 }

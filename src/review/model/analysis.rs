@@ -67,9 +67,27 @@ pub struct Analysis {
     pub large_cash_withdrawals: i64,
     #[serde(default)]
     pub large_cash_withdrawn_minor: i64,
+    /// `applicantName` against the owners, when the business sent a name (read with the application, not
+    /// stored with the figures).
+    #[serde(default)]
+    pub owner_check: Option<crate::review::model::obligations::OwnerCheck>,
 }
 
 impl Analysis {
+    /// Adds the check of `applicantName` against the owners, and its flag first when no owner is the applicant.
+    pub fn with_owner_check(mut self, check: crate::review::model::obligations::OwnerCheck) -> Self {
+        if !check.matches {
+            let flag = format!(
+                "The accounts belong to {}, not to the applicant {}.",
+                check.owners.join(", "),
+                check.applicant_name
+            );
+            self.flags.insert(0, flag);
+        }
+        self.owner_check = Some(check);
+        self
+    }
+
     /// Flags derived from the figures; each is a plain sentence a reviewer can act on.
     pub fn derive_flags(&mut self, partial: bool) {
         let mut flags = Vec::new();
@@ -156,6 +174,7 @@ mod tests {
             negative_balance_transactions: 0,
             large_cash_withdrawals: 0,
             large_cash_withdrawn_minor: 0,
+            owner_check: None,
         };
         a.derive_flags(false);
         assert!(a.flags.is_empty(), "{:?}", a.flags);
@@ -177,6 +196,7 @@ mod tests {
             negative_balance_transactions: 0,
             large_cash_withdrawals: 0,
             large_cash_withdrawn_minor: 0,
+            owner_check: None,
         };
         a.derive_flags(true);
         assert_eq!(a.flags.len(), 5, "{:?}", a.flags);

@@ -163,8 +163,65 @@ fn signal(c: &PayerHistory, labels: &[super::labels::TransactionLabel], flow: &s
     })
 }
 
+/// The applicant's name as the business gave it (`applicantName`) against the accounts' owners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerCheck {
+    pub applicant_name: String,
+    pub owners: Vec<String>,
+    /// One of the owners is the applicant (the same words, ignoring case, accents and order; a middle name
+    /// more or less is allowed).
+    pub matches: bool,
+}
+
+impl OwnerCheck {
+    pub fn new(applicant_name: &str, owners: Vec<String>) -> Self {
+        let applicant = name_words(applicant_name);
+        let matches = owners.iter().any(|o| {
+            let owner = name_words(o);
+            let (small, large) =
+                if owner.len() <= applicant.len() { (&owner, &applicant) } else { (&applicant, &owner) };
+            !small.is_empty() && (small == large || (small.len() >= 2 && small.is_subset(large)))
+        });
+        Self { applicant_name: applicant_name.to_string(), owners, matches }
+    }
+}
+
+/// The words of a name, lower-cased and without accents (`Wiśniewska` = `wisniewska`).
+fn name_words(name: &str) -> std::collections::BTreeSet<String> {
+    let folded: String = name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'ą' | 'ä' | 'á' | 'à' => 'a',
+            'ć' | 'č' => 'c',
+            'ę' | 'é' | 'è' | 'ě' => 'e',
+            'ł' => 'l',
+            'ń' | 'ñ' => 'n',
+            'ó' | 'ö' | 'ô' => 'o',
+            'ś' | 'š' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ü' | 'ú' => 'u',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    folded.replace('ß', "ss").split_whitespace().map(str::to_string).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_owner_matches_the_applicant_by_their_words_not_their_spelling() {
+        let check =
+            |name: &str, owners: &[&str]| OwnerCheck::new(name, owners.iter().map(|o| o.to_string()).collect()).matches;
+        assert!(check("Jan Kowalski", &["Jan Kowalski", "Anna Kowalska"]));
+        assert!(check("KOWALSKI jan", &["Jan Kowalski"]));
+        assert!(check("Katarzyna Wisniewska", &["Katarzyna Wiśniewska"]));
+        assert!(check("Jan Paweł Kowalski", &["Jan Kowalski"]), "a middle name more");
+        assert!(!check("Anna Nowak", &["Jan Kowalski"]));
+        assert!(!check("Kowalski", &["Jan Kowalski"]), "one word is not enough");
+    }
+
     use super::*;
 
     fn history(party: &str, title: &str, kind: &str, payments: &[(&str, i64)]) -> PayerHistory {

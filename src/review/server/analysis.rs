@@ -13,7 +13,7 @@ use crate::review::model::analysis::{Analysis, IncomeSource, KindTotal, MonthFlo
 use crate::review::model::income::IncomeConfirmation;
 use crate::review::model::income::{confirm_income, PayerHistory};
 use crate::review::model::labels::{OwnAccounts, LARGE_CASH_MINOR};
-use crate::review::model::obligations::{assess, Assessment};
+use crate::review::model::obligations::{assess, Assessment, OwnerCheck};
 use crate::shared::{ImportId, OrganisationId};
 use futures::future::BoxFuture;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -211,6 +211,7 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
         negative_balance_transactions,
         large_cash_withdrawals: large_cash.0,
         large_cash_withdrawn_minor: large_cash.1,
+        owner_check: None,
     };
     analysis.derive_flags(partial > 0);
     Ok(analysis)
@@ -432,6 +433,7 @@ impl ImportSummary for Tally {
             negative_balance_transactions: self.negative_balance_transactions,
             large_cash_withdrawals: self.large_cash.0,
             large_cash_withdrawn_minor: self.large_cash.1,
+            owner_check: None,
         };
         analysis.derive_flags(partial);
         Ok(serde_json::to_string(&analysis).map_err(anyhow::Error::from)?)
@@ -476,8 +478,20 @@ fn analyse_stored(
     })
 }
 
-/// The stored analysis of a finished import, computing and storing it first if it is missing.
+/// The stored analysis of a finished import (computing and storing it first if it is missing), with the check of
+/// the business's `applicantName` against the owners.
 pub async fn stored_or_analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
+    let analysis = stored_or_analysed(db, import).await?;
+    let (applicant,): (Option<String>,) = sqlx::query_as("SELECT applicant_name FROM import WHERE import_id = $1")
+        .bind(import.id())
+        .fetch_one(&db.pool)
+        .await?;
+    let Some(applicant) = applicant else { return Ok(analysis) };
+    let owners = reads::owners(db, import).await?.into_iter().map(|o| o.name).collect();
+    Ok(analysis.with_owner_check(OwnerCheck::new(&applicant, owners)))
+}
+
+async fn stored_or_analysed(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     let (stored, status): (Option<String>, String) =
         sqlx::query_as("SELECT analysis_json, status FROM import WHERE import_id = $1")
             .bind(import.id())

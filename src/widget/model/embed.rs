@@ -18,11 +18,14 @@ pub struct EmbedOptions {
     pub target: Option<String>,
     /// `autoImport.months`.
     pub months: Option<String>,
+    /// `applicantName`: who the business says is applying, compared with the account owners' names.
+    pub applicant: Option<String>,
 }
 
 impl EmbedOptions {
     /// The option names as they appear in the iframe's URL and the step forms.
-    pub const FIELDS: [&'static str; 7] = ["client_id", "origin", "owner", "locale", "country", "target", "months"];
+    pub const FIELDS: [&'static str; 8] =
+        ["client_id", "origin", "owner", "locale", "country", "target", "months", "applicant"];
 
     /// Reads the options with `get` (a query string lookup).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
@@ -34,6 +37,7 @@ impl EmbedOptions {
             country: get("country"),
             target: get("target"),
             months: get("months"),
+            applicant: get("applicant"),
         }
     }
 
@@ -56,6 +60,7 @@ impl EmbedOptions {
             self.country.as_ref(),
             self.target.as_ref(),
             self.months.as_ref(),
+            self.applicant.as_ref(),
         ];
         Self::FIELDS
             .iter()
@@ -84,6 +89,25 @@ impl OwnerExternalId {
             return Err("ownerExternalId may contain only letters, digits and . _ : -".into());
         }
         Ok(Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The applicant's name as the business knows it (`applicantName`): 1 to 200 characters, no control
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantName(String);
+
+impl ApplicantName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            return Err("applicantName must be 1 to 200 characters of text.".into());
+        }
+        Ok(Self(name.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -92,6 +92,7 @@ fn hidden_options(options: &EmbedOptions) -> impl IntoView {
         ("country", options.country.clone()),
         ("target", options.target.clone()),
         ("months", options.months.clone()),
+        ("applicant", options.applicant.clone()),
     ];
     pairs
         .into_iter()

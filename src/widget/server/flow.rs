@@ -17,7 +17,7 @@ use crate::platform::http::request::RequestFacts;
 use crate::platform::now_ms;
 use crate::platform::state::AppState;
 use crate::shared::{ClientId, ImportId, Locale, OrganisationId, WidgetErrorCode};
-use crate::widget::model::embed::{CountryCode, EmbedOptions, Months, OwnerExternalId, PageOrigin};
+use crate::widget::model::embed::{ApplicantName, CountryCode, EmbedOptions, Months, OwnerExternalId, PageOrigin};
 use crate::widget::model::error::WidgetError;
 use crate::widget::model::flow::{SigninStep, SuccessPayload, WidgetBank, WidgetContext};
 use crate::widget::model::settings::WidgetSettings;
@@ -49,6 +49,7 @@ pub struct Embed {
     pub months: Months,
     pub country: Option<CountryCode>,
     pub owner: Option<OwnerExternalId>,
+    pub applicant: Option<ApplicantName>,
     pub target: Option<String>,
 }
 
@@ -97,6 +98,10 @@ pub async fn resolve_embed(
         .map(OwnerExternalId::parse)
         .transpose()
         .map_err(|_| invalid(locale, "ownerExternalId must be 1 to 128 of A-Z a-z 0-9 . _ : -"))?;
+    let applicant = present(&req.applicant)
+        .map(ApplicantName::parse)
+        .transpose()
+        .map_err(|_| invalid(locale, "applicantName must be 1 to 200 characters of text"))?;
     let embed = Embed {
         organisation,
         settings,
@@ -105,6 +110,7 @@ pub async fn resolve_embed(
         months,
         country,
         owner,
+        applicant,
         target: present(&req.target).map(str::to_string),
     };
     if let Some(target) = &embed.target {
@@ -202,6 +208,7 @@ pub async fn start(state: &AppState, embed: &Embed, bank: &str) -> Result<String
         embed_origin: embed.origin.as_str(),
         target_id: bank,
         owner_external_id: embed.owner.as_ref().map(OwnerExternalId::as_str),
+        applicant_name: embed.applicant.as_ref().map(ApplicantName::as_str),
         locale: embed.locale,
         months: embed.months,
         auto_import: embed.settings.auto_import,

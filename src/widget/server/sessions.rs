@@ -38,6 +38,8 @@ pub struct SigninSession {
     pub embed_origin: String,
     pub target_id: String,
     pub owner_external_id: Option<String>,
+    /// `applicantName`, kept for the import's owner check.
+    pub applicant_name: Option<String>,
     #[sqlx(try_from = "String")]
     pub locale: Locale,
     #[sqlx(try_from = "i64")]
@@ -63,6 +65,7 @@ pub struct NewSigninSession<'a> {
     pub embed_origin: &'a str,
     pub target_id: &'a str,
     pub owner_external_id: Option<&'a str>,
+    pub applicant_name: Option<&'a str>,
     pub locale: Locale,
     pub months: Months,
     pub auto_import: bool,
@@ -72,8 +75,8 @@ pub async fn create(db: &Db, s: &NewSigninSession<'_>) -> ServerResult<()> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO signin_session (signin_session_id, organisation_id, embed_origin, target_id, owner_external_id,
-            locale, months, auto_import, state, sca_failures, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+            locale, months, auto_import, state, sca_failures, created_at, updated_at, applicant_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11)",
     )
     .bind(s.id)
     .bind(s.organisation_id)
@@ -85,6 +88,7 @@ pub async fn create(db: &Db, s: &NewSigninSession<'_>) -> ServerResult<()> {
     .bind(i64::from(s.auto_import))
     .bind(SigninState::BankSelected.as_str())
     .bind(now)
+    .bind(s.applicant_name.map(str::to_string))
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -101,7 +105,8 @@ pub async fn get(db: &Db, id: &str) -> ServerResult<Option<SigninSession>> {
         return Ok(None);
     }
     Ok(sqlx::query_as(
-        "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, locale, months,
+        "SELECT signin_session_id, organisation_id, embed_origin, target_id, owner_external_id, applicant_name,
+                locale, months,
                 auto_import, state, challenge_token, sca_failures, import_id, updated_at, redirect_url, redirect_state,
                 error_code
          FROM signin_session WHERE signin_session_id = $1",
@@ -347,8 +352,9 @@ pub async fn authorise(
     let import_id = if session.auto_import.0 {
         let (id,): (ImportId,) = sqlx::query_as(
             "INSERT INTO import (organisation_id, signin_session_id, target_id, owner_external_id, months_requested,
-                status, progress, step, attempts, bank_session, run_after, created_at, updated_at, environment)
-             VALUES ($1, $2, $3, $4, $5, $8, 0, $8, 0, $6, $7, $7, $7, $9) RETURNING import_id",
+                status, progress, step, attempts, bank_session, run_after, created_at, updated_at, environment,
+                applicant_name)
+             VALUES ($1, $2, $3, $4, $5, $8, 0, $8, 0, $6, $7, $7, $7, $9, $10) RETURNING import_id",
         )
         .bind(session.organisation_id)
         .bind(&session.id)
@@ -359,6 +365,7 @@ pub async fn authorise(
         .bind(now)
         .bind(ImportStatus::Queued.as_str())
         .bind(environment.as_str())
+        .bind(session.applicant_name.clone())
         .fetch_one(&mut *tx)
         .await?;
         Some(id)

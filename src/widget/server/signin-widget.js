@@ -36,6 +36,7 @@
     params.set("client_id", String(options.clientId));
     params.set("origin", window.location.origin);
     if (options.ownerExternalId != null) params.set("owner", String(options.ownerExternalId));
+    if (options.applicantName) params.set("applicant", String(options.applicantName));
     if (options.locale) params.set("locale", String(options.locale));
     if (options.country) params.set("country", String(options.country));
     if (options.target) params.set("target", String(options.target));

@@ -39,6 +39,13 @@ pub(super) enum Event {
     Vat,
     Pit,
     OfficeRent,
+    Bet,
+    Winnings,
+    PaydayLoan,
+    PaydayRepayment,
+    DebtCollection,
+    ReturnedDebit,
+    LargeAtm,
 }
 
 /// One planned transaction: what, how much (signed minor units) and the seed of its texts.
@@ -220,6 +227,43 @@ fn personal_day(p: &Profile, date: NaiveDate, plan: &mut Plan) {
     }
     if last_day_of_month(date) {
         plan.push(Event::Fee, -l.fee);
+    }
+    if p.scenario == super::scenario::Scenario::Risky {
+        risky_day(p, date, plan);
+    }
+}
+
+/// What `test-risky` adds to a personal account: bets (and the odd win), a payday loan every other month
+/// repaid in instalments, a debt collector every month, a large cash withdrawal after payday, and a phone bill
+/// the bank returns unpaid once a quarter.
+fn risky_day(p: &Profile, date: NaiveDate, plan: &mut Plan) {
+    let r = &p.locale.risky;
+    let dom = date.day();
+    let month_index = date.year() * 12 + date.month0() as i32;
+    if plan.rng().gen_bool(4.0 / 30.0) {
+        let amount = plan.rng().gen_range(20..=300) * 100;
+        plan.push(Event::Bet, -amount);
+    }
+    if plan.rng().gen_bool(1.0 / 30.0) {
+        let amount = plan.rng().gen_range(50..=900) * 100;
+        plan.push(Event::Winnings, amount);
+    }
+    if dom == 12 && month_index % 2 == 0 {
+        plan.push(Event::PaydayLoan, 2_000 * 100);
+    }
+    if dom == 26 {
+        plan.push(Event::PaydayRepayment, -650 * 100);
+    }
+    if dom == 21 {
+        plan.push(Event::DebtCollection, -300 * 100);
+    }
+    if working_day(date, 11) == Some(date) {
+        plan.push(Event::LargeAtm, -r.large_atm);
+    }
+    if let Some(bill) = p.locale.bills.iter().position(|b| b.direct_debit) {
+        if dom == p.locale.bills[bill].day + 2 && month_index % 3 == 0 {
+            plan.push(Event::ReturnedDebit, month_values(p, date).bills[bill]);
+        }
     }
 }
 

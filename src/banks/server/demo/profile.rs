@@ -89,8 +89,10 @@ impl Profile {
             (_, false) => Flavour::Personal,
         };
         // A random walk of 100,000 steps wanders far; start it high enough to stay plausible.
-        let current_balance = match current_flavour {
-            Flavour::Large => rng.gen_range(cur_max * 15..cur_max * 20),
+        let current_balance = match (current_flavour, scenario) {
+            (Flavour::Large, _) => rng.gen_range(cur_max * 15..cur_max * 20),
+            // Living from payday to payday: overdrawn today, and on the days before each payday.
+            (_, Scenario::Risky) => rng.gen_range(-cur_min / 10..=-cur_min / 100),
             _ => rng.gen_range(cur_min..=cur_max),
         };
         let account = |prefix: &str, balance: i64, flavour: Flavour, rng: &mut DemoRng| {
@@ -108,12 +110,14 @@ impl Profile {
             }
         };
         let current = account("cur", current_balance, current_flavour, &mut rng);
-        let savings = (scenario != Scenario::Large).then(|| {
+        let savings = (!matches!(scenario, Scenario::Large | Scenario::Risky)).then(|| {
             let balance = rng.gen_range(sav_min..=sav_max);
             account("sav", balance, Flavour::Savings, &mut rng)
         });
         let holder = if target.is_business() { BUSINESS.company_name.to_owned() } else { JAN.name.to_owned() };
         let salary_base = rng.gen_range(locale.salary.0..=locale.salary.1);
+        // The risky applicant earns less than they spend.
+        let salary_base = if scenario == Scenario::Risky { salary_base * 6 / 10 } else { salary_base };
         let rent = rng.gen_range(locale.rent.0..=locale.rent.1) / 100 * 100;
         let rent_day = rng.gen_range(1..=5);
         let business =

@@ -135,6 +135,41 @@ pub(super) fn render(p: &Profile, acc: &AccountData, date: NaiveDate, index: usi
             Some(b.tax_office.into()),
             Some(p.business.tax_office.clone()),
         ),
+        Event::Bet => {
+            let r = &l.risky;
+            (k.outgoing, r.bet_title.into(), Some(r.bookmaker.into()), Some(super::profile::party_iban(l, r.bookmaker)))
+        }
+        Event::Winnings => {
+            let r = &l.risky;
+            (
+                k.incoming,
+                r.winnings_title.into(),
+                Some(r.bookmaker.into()),
+                Some(super::profile::party_iban(l, r.bookmaker)),
+            )
+        }
+        Event::PaydayLoan => {
+            let r = &l.risky;
+            (k.incoming, r.loan_title.into(), Some(r.lender.into()), Some(super::profile::party_iban(l, r.lender)))
+        }
+        Event::PaydayRepayment => {
+            let r = &l.risky;
+            (k.outgoing, r.repayment_title.into(), Some(r.lender.into()), Some(super::profile::party_iban(l, r.lender)))
+        }
+        Event::DebtCollection => {
+            let r = &l.risky;
+            let title = format!("{} {}", r.collection_title, digits(&mut rng, 8));
+            (k.outgoing, title, Some(r.collector.into()), Some(super::profile::party_iban(l, r.collector)))
+        }
+        Event::ReturnedDebit => {
+            let i = l.bills.iter().position(|b| b.direct_debit).unwrap_or(0);
+            let bill = &l.bills[i];
+            (k.incoming, l.risky.returned_title.into(), Some(bill.party.into()), p.bill_ibans.get(i).cloned())
+        }
+        Event::LargeAtm => {
+            let title = format!("{} {} {}", l.atm_title, digits(&mut rng, 4), l.home_city);
+            (k.atm, title, None, None)
+        }
         Event::OfficeRent => (
             k.standing_order,
             format!("{} {}", b.office_rent_title, period(date, 0)),

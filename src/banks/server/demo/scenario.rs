@@ -22,6 +22,7 @@ text_enum! {
         Slow = "slow",
         Flaky = "flaky",
         Timeout = "timeout",
+        Risky = "risky",
     }
 }
 
@@ -36,6 +37,7 @@ impl Scenario {
             Self::Slow => "test-slow",
             Self::Flaky => "test-flaky",
             Self::Timeout => "test-timeout",
+            Self::Risky => "test-risky",
         }
     }
 }

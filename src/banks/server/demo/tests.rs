@@ -85,6 +85,7 @@ async fn every_login_of_the_spec_table_has_its_documented_outcome() {
         ("test-slow", "Test123", Session),
         ("test-flaky", "Test123", Session),
         ("test-timeout", "Test123", Session),
+        ("test-risky", "Test123", Session),
         (" test ", "Test123", Session),
         ("test-blocked", "Test123", Fails(BankError::AccessBlocked)),
         ("test-blocked", "anything", Fails(BankError::AccessBlocked)),

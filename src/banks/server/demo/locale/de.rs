@@ -1,6 +1,6 @@
 //! German personal banking (EUR, cents).
 
-use super::{Bill, Kinds, Locale, Merchant, Subscription};
+use super::{Bill, Kinds, Locale, Merchant, Risky, Subscription};
 
 const fn shop(title: &'static str, min: i64, max: i64, weight: u32) -> Merchant {
     Merchant { title, party: title, min, max, weight, online_city: None }
@@ -120,6 +120,18 @@ pub(in super::super) static DE: Locale = Locale {
     interest_tax_title: "Kapitalertragsteuer",
     // Covered by an exemption order (Freistellungsauftrag), so nothing is withheld.
     interest_tax_percent: 0,
+    risky: Risky {
+        bookmaker: "Tipico Co. Ltd",
+        bet_title: "Einzahlung Wettkonto",
+        winnings_title: "Auszahlung Gewinn",
+        lender: "Vexcash AG",
+        loan_title: "Auszahlung Kredit",
+        repayment_title: "Rückzahlung Kredit",
+        collector: "EOS Deutscher Inkasso-Dienst GmbH",
+        collection_title: "Forderung Aktenzeichen",
+        returned_title: "Rücklastschrift mangels Deckung",
+        large_atm: 1_200_00,
+    },
     current_name: "Girokonto",
     current_friendly: "Mein Girokonto",
     savings_name: "Tagesgeldkonto",

@@ -60,6 +60,22 @@ pub(super) struct Subscription {
     pub amount: i64,
 }
 
+/// The risky applicant's counterparties: a betting operator, a payday lender, a debt collector, and the
+/// title of a direct debit the bank returned unpaid.
+pub(super) struct Risky {
+    pub bookmaker: &'static str,
+    pub bet_title: &'static str,
+    pub winnings_title: &'static str,
+    pub lender: &'static str,
+    pub loan_title: &'static str,
+    pub repayment_title: &'static str,
+    pub collector: &'static str,
+    pub collection_title: &'static str,
+    pub returned_title: &'static str,
+    /// A large cash withdrawal (round).
+    pub large_atm: i64,
+}
+
 pub(super) struct Locale {
     pub country: &'static str,
     pub kinds: Kinds,
@@ -96,6 +112,8 @@ pub(super) struct Locale {
     pub interest_tax_title: &'static str,
     /// Percent withheld from interest (Poland's 19 %); 0 for none.
     pub interest_tax_percent: i64,
+    /// Counterparties of the `test-risky` login: what a credit reviewer must see.
+    pub risky: Risky,
     pub current_name: &'static str,
     pub current_friendly: &'static str,
     pub savings_name: &'static str,

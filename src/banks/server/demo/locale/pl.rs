@@ -1,6 +1,6 @@
 //! Polish personal banking (PLN, grosze).
 
-use super::{Bill, Kinds, Locale, Merchant, Subscription};
+use super::{Bill, Kinds, Locale, Merchant, Risky, Subscription};
 
 const fn shop(title: &'static str, party: &'static str, min: i64, max: i64, weight: u32) -> Merchant {
     Merchant { title, party, min, max, weight, online_city: None }
@@ -149,6 +149,18 @@ pub(in super::super) static PL: Locale = Locale {
     interest: (40_00, 110_00),
     interest_tax_title: "Podatek od odsetek (19%)",
     interest_tax_percent: 19,
+    risky: Risky {
+        bookmaker: "STS S.A.",
+        bet_title: "Doładowanie konta STS",
+        winnings_title: "Wypłata wygranej STS",
+        lender: "Vivus Finance sp. z o.o.",
+        loan_title: "Wypłata pożyczki",
+        repayment_title: "Spłata pożyczki",
+        collector: "KRUK S.A.",
+        collection_title: "Spłata zadłużenia, sprawa nr",
+        returned_title: "Zwrot polecenia zapłaty - brak środków",
+        large_atm: 1_500_00,
+    },
     current_name: "Konto Osobiste",
     current_friendly: "Moje konto",
     savings_name: "Konto Oszczędnościowe",
