@@ -281,7 +281,8 @@ pub async fn get_evidence(import_id: ImportId, query: String) -> AppResult<super
     let state = AppState::from_context()?;
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let filter = EvidenceFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let filter = EvidenceFilter::parse(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+        .map_err(|m| AppError::invalid("query", m))?;
     Ok(super::server::evidence::evidence(&state.db, &import, &filter).await?)
 }
 

@@ -1107,7 +1107,15 @@ async fn an_applicant_name_that_is_none_of_the_owners_is_flagged_and_one_that_is
     for name in ["Anna Nowak", "KOWALSKI Jan"] {
         let mut run = WidgetRun::new(&client_id, "test");
         run.applicant = Some(name);
-        let import_id = app.widget_sign_in(&run).await.unwrap().import_id.unwrap();
+        let success = app.widget_sign_in(&run).await.unwrap();
+        let import_id = success.import_id.unwrap();
+        // The signed resultToken tells the business's server which name the owners were checked against.
+        let claims = success.result_token.split('.').nth(1).unwrap().to_string();
+        let claims: serde_json::Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(claims["applicantName"], name);
         app.run_imports().await;
         let analysis = detail_of(&app, &admin, import_id).await["analysis"].clone();
         assert_eq!(analysis["owner_check"]["applicant_name"], name);

@@ -76,7 +76,8 @@ pub struct Analysis {
 impl Analysis {
     /// Adds the check of `applicantName` against the owners, and its flag first when no owner is the applicant.
     pub fn with_owner_check(mut self, check: crate::review::model::obligations::OwnerCheck) -> Self {
-        if !check.matches {
+        // A bank that names no owner proves nothing either way.
+        if !check.matches && !check.owners.is_empty() {
             let flag = format!(
                 "The accounts belong to {}, not to the applicant {}.",
                 check.owners.join(", "),

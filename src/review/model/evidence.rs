@@ -40,29 +40,66 @@ pub struct EvidenceFilter {
 }
 
 impl EvidenceFilter {
-    /// Reads the query parameters; malformed values are dropped (the page says which filter it shows).
-    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+    /// Reads the query parameters. A value that is there but malformed is an error, never a dropped filter
+    /// (which would list other rows than the figure's). `party` and `kind` are kept exactly as sent.
+    pub fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let present = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let day = |k: &str| present(k).filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok());
-        let bounded = |k: &str| present(k).filter(|v| v.chars().count() <= 200 && !v.chars().any(char::is_control));
-        Self {
-            month: present("month")
-                .filter(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok()),
-            from: day("from"),
-            to: day("to"),
-            flow: present("flow").and_then(|f| Flow::parse(&f).ok()),
-            party: bounded("party"),
-            kind: bounded("kind"),
-            cash: present("cash").as_deref() == Some("1"),
-            own: present("own").as_deref() == Some("1"),
-            large: present("large").as_deref() == Some("1"),
-            negative: present("negative").as_deref() == Some("1"),
-            after: present("after").and_then(|a| {
-                let (date, id) = a.rsplit_once('_')?;
-                chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-                Some((date.to_string(), id.parse().ok()?))
-            }),
-        }
+        let canonical_day = |d: &str| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().filter(|p| p.format("%Y-%m-%d").to_string() == d)
+        };
+        let day = |k: &str| -> Result<Option<String>, String> {
+            match present(k) {
+                None => Ok(None),
+                Some(d) if canonical_day(&d).is_some() => Ok(Some(d)),
+                Some(_) => Err(format!("{k} must be a date like 2026-01-31.")),
+            }
+        };
+        let exact = |k: &str| -> Result<Option<String>, String> {
+            match get(k).filter(|v| !v.trim().is_empty()) {
+                None => Ok(None),
+                Some(v) if v.chars().count() <= 200 && !v.chars().any(char::is_control) => Ok(Some(v)),
+                Some(_) => Err(format!("{k} must be at most 200 characters of text.")),
+            }
+        };
+        let flag = |k: &str| -> Result<bool, String> {
+            match present(k).as_deref() {
+                None => Ok(false),
+                Some("1") => Ok(true),
+                Some(_) => Err(format!("{k} must be 1 or left out.")),
+            }
+        };
+        let month = match present("month") {
+            None => None,
+            Some(m) if canonical_day(&format!("{m}-01")).is_some() => Some(m),
+            Some(_) => return Err("month must be a month like 2026-01.".into()),
+        };
+        let flow = match present("flow") {
+            None => None,
+            Some(f) => Some(Flow::parse(&f).map_err(|_| "flow must be in or out.".to_string())?),
+        };
+        let after = match present("after") {
+            None => None,
+            Some(a) => {
+                let position = a.rsplit_once('_').and_then(|(date, id)| {
+                    canonical_day(date)?;
+                    Some((date.to_string(), id.parse().ok()?))
+                });
+                Some(position.ok_or("after must be the position the previous page gave.")?)
+            }
+        };
+        Ok(Self {
+            month,
+            from: day("from")?,
+            to: day("to")?,
+            flow,
+            party: exact("party")?,
+            kind: exact("kind")?,
+            cash: flag("cash")?,
+            own: flag("own")?,
+            large: flag("large")?,
+            negative: flag("negative")?,
+            after,
+        })
     }
 
     pub fn to_query(&self) -> String {
@@ -166,31 +203,31 @@ pub const EVIDENCE_ROWS: i64 = 500;
 mod tests {
     use super::*;
 
-    #[test]
-    fn filters_round_trip_and_malformed_values_are_dropped() {
-        let q = [("month", "2026-05"), ("flow", "in"), ("party", "ACME Sp. z o.o."), ("cash", "1")];
-        let get = |k: &str| q.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string());
-        let f = EvidenceFilter::from_query(get);
-        assert_eq!(f.month.as_deref(), Some("2026-05"));
-        assert_eq!(
-            EvidenceFilter::from_query(|k| {
-                let s = f.to_query();
-                url_get(&s, k)
-            }),
-            f
-        );
-        let bad = EvidenceFilter::from_query(|k| match k {
-            "month" => Some("2026-13".into()),
-            "flow" => Some("sideways".into()),
-            "party" => Some("x\u{0}".into()),
-            "own" => Some("yes".into()),
-            _ => None,
-        });
-        assert_eq!(bad, EvidenceFilter::default());
-        assert_eq!(f.describe(), "Cash withdrawals from or to ACME Sp. z o.o. in 2026-05");
-    }
-
     fn url_get(query: &str, key: &str) -> Option<String> {
         url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+    }
+
+    #[test]
+    fn filters_round_trip_and_malformed_values_are_refused_not_dropped() {
+        let q = [("month", "2026-05"), ("flow", "in"), ("party", "ACME Sp. z o.o."), ("cash", "1")];
+        let get = |k: &str| q.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string());
+        let f = EvidenceFilter::parse(get).unwrap();
+        assert_eq!(f.month.as_deref(), Some("2026-05"));
+        assert_eq!(EvidenceFilter::parse(|k| url_get(&f.to_query(), k)).unwrap(), f);
+        assert_eq!(f.describe(), "Cash withdrawals from or to ACME Sp. z o.o. in 2026-05");
+        for (key, value) in [
+            ("month", "2026-13"),
+            ("month", "2026-5"),
+            ("from", "2026-5-1"),
+            ("flow", "sideways"),
+            ("party", "x\u{0}"),
+            ("own", "yes"),
+            ("after", "x_y"),
+        ] {
+            let bad = EvidenceFilter::parse(|k| (k == key).then(|| value.to_string()));
+            assert!(bad.is_err(), "{key}={value:?}");
+        }
+        let spaced = EvidenceFilter::parse(|k| (k == "party").then(|| " Maria Wiśniewska ".to_string())).unwrap();
+        assert_eq!(spaced.party.as_deref(), Some(" Maria Wiśniewska "), "the bank's spelling, spaces and all");
     }
 }

@@ -112,7 +112,8 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     // obligations.
     let counterparty_rows: Vec<CounterpartyRow> = sqlx::query_as(&format!(
         "SELECT transaction_on, amount_minor, import_account_id, party, party_iban, kind, title FROM import_transaction
-         WHERE import_account_id IN ({accounts}) AND amount_minor <> 0 AND party IS NOT NULL AND NOT {OWN_TRANSFER}"
+         WHERE import_account_id IN ({accounts}) AND amount_minor <> 0 AND party IS NOT NULL AND NOT {OWN_TRANSFER}
+         ORDER BY import_account_id"
     ))
     .bind(import_id)
     .fetch_all(&db.pool)
@@ -363,7 +364,7 @@ impl ImportSummary for Tally {
                 }
             } else {
                 flow.outflow_minor += t.amount_minor;
-                if let Some(party) = &t.party {
+                if let Some(party) = t.party.as_ref().filter(|_| t.amount_minor < 0) {
                     entry(&mut self.outgoing, party, || PayerHistory::new(party, currency)).add_payment(
                         t.transaction_on,
                         -t.amount_minor,

@@ -133,7 +133,7 @@ pub async fn decide(
                 return Ok(DecideOutcome::OwnApproval)
             }
             (DecideAction::SendBack, Some(r)) => {
-                if !close_request(&mut tx, import_id, r.at, now).await? {
+                if !close_request(&mut tx, import_id, r, now).await? {
                     continue;
                 }
                 let body = format!("Sent back the approval by {}: {note}", r.email);
@@ -175,13 +175,15 @@ pub async fn decide(
         let updated = sqlx::query(
             "UPDATE import SET decision = $1, updated_at = $2, approval_requested_by = NULL,
                 approval_requested_email = NULL, approval_requested_note = NULL, approval_requested_at = NULL
-             WHERE import_id = $3 AND decision = $4 AND COALESCE(approval_requested_at, 0) = $5",
+             WHERE import_id = $3 AND decision = $4 AND COALESCE(approval_requested_at, 0) = $5
+                AND COALESCE(approval_requested_by, 0) = $6",
         )
         .bind(to.as_str())
         .bind(now)
         .bind(import_id)
         .bind(&from)
         .bind(request.as_ref().map_or(0, |r| r.at))
+        .bind(request.as_ref().map_or(0, |r| r.by.0))
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -227,21 +229,22 @@ pub async fn decide(
     Err(ServerError::Other(anyhow::anyhow!("decision kept changing under us")))
 }
 
-/// Closes the approval request opened at `requested_at`; false when it changed in between.
+/// Closes the approval request `r`; false when it changed in between (guarded on its time and its approver).
 async fn close_request(
     conn: &mut sqlx::AnyConnection,
     import_id: ImportId,
-    requested_at: i64,
+    r: &OpenRequest,
     now: i64,
 ) -> ServerResult<bool> {
     let closed = sqlx::query(
         "UPDATE import SET approval_requested_by = NULL, approval_requested_email = NULL,
             approval_requested_note = NULL, approval_requested_at = NULL, updated_at = $1
-         WHERE import_id = $2 AND approval_requested_at = $3",
+         WHERE import_id = $2 AND approval_requested_at = $3 AND approval_requested_by = $4",
     )
     .bind(now)
     .bind(import_id)
-    .bind(requested_at)
+    .bind(r.at)
+    .bind(r.by)
     .execute(&mut *conn)
     .await?;
     Ok(closed.rows_affected() == 1)

@@ -156,6 +156,8 @@ fn decision_label(d: Decision) -> &'static str {
 #[component]
 fn QueueTable(rows: Vec<ImportSummary>, can_assign: bool, assign: ServerAction<AssignApplication>) -> impl IntoView {
     let ids: Vec<_> = rows.iter().map(|r| r.import_id).collect();
+    // `a` takes an application nobody is on; reassigning a colleague's case is a deliberate choice on its page.
+    let taken: Vec<bool> = rows.iter().map(|r| r.assignee_email.is_some()).collect();
     let links: Vec<NodeRef<leptos::html::A>> = rows.iter().map(|_| NodeRef::new()).collect();
     let selected = RwSignal::new(None::<usize>);
     let keys_links = links.clone();
@@ -169,7 +171,7 @@ fn QueueTable(rows: Vec<ImportSummary>, can_assign: bool, assign: ServerAction<A
             ("j", None) | ("k", None) => Some(0),
             ("j", Some(i)) => Some((i + 1).min(last)),
             ("k", Some(i)) => Some(i.saturating_sub(1)),
-            ("a", Some(i)) if can_assign => {
+            ("a", Some(i)) if can_assign && !taken[i] => {
                 assign.dispatch(AssignApplication { import_id: ids[i], assignee: "me".into() });
                 None
             }

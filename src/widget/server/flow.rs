@@ -521,6 +521,7 @@ async fn success_payload(
         session_id: session.id.clone(),
         import_id: import_id.map(ImportId::get),
         owner_external_id: session.owner_external_id.clone(),
+        applicant_name: session.applicant_name.clone(),
         client_id,
         target: session.target_id.clone(),
         iat: chrono::Utc::now().timestamp(),

@@ -16,6 +16,10 @@ pub struct ResultClaims {
     pub session_id: String,
     pub import_id: Option<i64>,
     pub owner_external_id: Option<String>,
+    /// `applicantName` as the page passed it, so the business's server sees what the owners were checked
+    /// against (the applicant's browser could have changed it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_name: Option<String>,
     pub client_id: String,
     pub target: String,
     pub iat: i64,
@@ -44,6 +48,7 @@ mod tests {
             session_id: "3f1c2a9e8b7d4c6a".into(),
             import_id: Some(42),
             owner_external_id: Some("applicant-7".into()),
+            applicant_name: None,
             client_id: "ins_0123456789abcdefghijkl".into(),
             target: "demo-pl".into(),
             iat: 1_767_225_600,
