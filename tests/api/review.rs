@@ -787,6 +787,10 @@ async fn with_four_eyes_an_approval_needs_a_different_reviewer_and_every_step_is
     assert_eq!(shown(&first).await["approval_request"]["by_viewer"], true);
     assert_eq!(queue_len("decision=approval_pending").await, 1);
     assert_eq!(queue_len("decision=pending").await, 0);
+    let counts: serde_json::Value =
+        serde_json::from_str(&app.post_form_with(&admin, "/api/applications/counts", &[]).await.text().await.unwrap())
+            .unwrap();
+    assert_eq!(counts["by_decision"], serde_json::json!([["approval_pending", 1]]), "the dashboard agrees");
     let decided_events = || {
         let pool = app.db.pool.clone();
         async move {

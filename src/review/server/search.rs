@@ -106,6 +106,26 @@ pub async fn counts(db: &Db, organisation_id: OrganisationId) -> ServerResult<Co
             _ => {}
         }
     }
+    // Approvals waiting for a second reviewer show as approval_pending, as in the queue: taken out of the
+    // stored decision they are counted under (few rows, on their own index).
+    let waiting: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT decision, COUNT(*) FROM import WHERE organisation_id = $1 AND approval_requested_at IS NOT NULL
+         GROUP BY decision",
+    )
+    .bind(organisation_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut total_waiting = 0;
+    for (decision, n) in waiting {
+        if let Some(entry) = counts.by_decision.iter_mut().find(|(d, _)| *d == decision) {
+            entry.1 -= n;
+        }
+        total_waiting += n;
+    }
+    counts.by_decision.retain(|(_, n)| *n > 0);
+    if total_waiting > 0 {
+        counts.by_decision.push((crate::imports::model::Decision::ApprovalPending.as_str().to_string(), total_waiting));
+    }
     Ok(counts)
 }
 
