@@ -668,17 +668,7 @@ async fn a_case_has_an_assignee_and_a_thread_of_notes_each_change_audited() {
     let next = |import: ImportId| {
         let viewer = viewer.clone();
         let app = &app;
-        async move {
-            let detail: serde_json::Value = serde_json::from_str(
-                &app.post_form_with(&viewer, "/api/applications/get", &[("import_id", &import.to_string())])
-                    .await
-                    .text()
-                    .await
-                    .unwrap(),
-            )
-            .unwrap();
-            detail["next_unassigned"].as_i64()
-        }
+        async move { detail_of(app, &viewer, import).await["next_unassigned"].as_i64() }
     };
     assert_eq!(next(import_id).await, Some(second.get()));
     assert_eq!(next(second).await, None, "the first one is taken, the second is the page itself");
@@ -906,14 +896,7 @@ async fn every_figure_of_the_analysis_links_to_transactions_that_add_up_to_it() 
         let html =
             admin.get(app.url(&format!("/applications/{import_id}"))).send().await.unwrap().text().await.unwrap();
         let links = evidence_links(&html, import_id);
-        let detail: serde_json::Value = serde_json::from_str(
-            &app.post_form_with(&admin, "/api/applications/get", &[("import_id", &import_id.to_string())])
-                .await
-                .text()
-                .await
-                .unwrap(),
-        )
-        .unwrap();
+        let detail = detail_of(&app, &admin, import_id).await;
         let analysis = &detail["analysis"];
         let months = analysis["months"].as_array().unwrap().len();
         let income = analysis["income"].as_array().unwrap().len();

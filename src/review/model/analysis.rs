@@ -39,7 +39,7 @@ pub struct KindTotal {
     pub total_minor: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analysis {
     pub currency: String,
     pub months: Vec<MonthFlow>,
@@ -167,15 +167,7 @@ mod tests {
             }],
             kinds: vec![],
             cash_withdrawn_minor: 10_000,
-            own_transfers: 0,
-            flags: vec![],
-            income_confirmation: Default::default(),
-            assessment: Default::default(),
-            negative_balance_days: 0,
-            negative_balance_transactions: 0,
-            large_cash_withdrawals: 0,
-            large_cash_withdrawn_minor: 0,
-            owner_check: None,
+            ..Default::default()
         };
         a.derive_flags(false);
         assert!(a.flags.is_empty(), "{:?}", a.flags);
@@ -189,15 +181,7 @@ mod tests {
             income: vec![],
             kinds: vec![],
             cash_withdrawn_minor: 300_000,
-            own_transfers: 0,
-            flags: vec![],
-            income_confirmation: Default::default(),
-            assessment: Default::default(),
-            negative_balance_days: 0,
-            negative_balance_transactions: 0,
-            large_cash_withdrawals: 0,
-            large_cash_withdrawn_minor: 0,
-            owner_check: None,
+            ..Default::default()
         };
         a.derive_flags(true);
         assert_eq!(a.flags.len(), 5, "{:?}", a.flags);
