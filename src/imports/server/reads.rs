@@ -19,7 +19,9 @@ pub const SUMMARY_COLUMNS: &str =
 /// decision; the stored decisions exclude imports with a request open, as readers see them.
 pub fn decision_condition(b: &mut crate::platform::db::query::Binds, decision: Decision) -> String {
     match decision {
-        Decision::ApprovalPending => "approval_requested_at IS NOT NULL".into(),
+        // A range on the second column of (organisation_id, approval_requested_at): the planner walks that
+        // index instead of the organisation's every import.
+        Decision::ApprovalPending => "approval_requested_at > 0".into(),
         stored => format!("decision = {} AND approval_requested_at IS NULL", b.push_text(stored.as_str())),
     }
 }

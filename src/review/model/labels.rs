@@ -435,10 +435,12 @@ fn words_of(text: &str) -> String {
 }
 
 fn has_word(text: &str, word: &str) -> bool {
-    match word.strip_suffix('*') {
-        Some(prefix) => text.contains(&format!(" {prefix}")),
-        None => text.contains(&format!(" {word} ")),
-    }
+    // `text` is ` words separated by single spaces `: a match must start after a space and, unless `word`
+    // is a prefix (`*`), end before one. No allocation: this runs for every rule on every row read.
+    let (word, prefix) = word.strip_suffix('*').map_or((word, false), |p| (p, true));
+    let bytes = text.as_bytes();
+    text.match_indices(word)
+        .any(|(at, _)| at > 0 && bytes[at - 1] == b' ' && (prefix || bytes.get(at + word.len()) == Some(&b' ')))
 }
 
 /// A counterparty that is a company rather than a person (legal-form words), so a transfer to it is no

@@ -109,7 +109,7 @@ pub async fn counts(db: &Db, organisation_id: OrganisationId) -> ServerResult<Co
     // Approvals waiting for a second reviewer show as approval_pending, as in the queue: taken out of the
     // stored decision they are counted under (few rows, on their own index).
     let waiting: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT decision, COUNT(*) FROM import WHERE organisation_id = $1 AND approval_requested_at IS NOT NULL
+        "SELECT decision, COUNT(*) FROM import WHERE organisation_id = $1 AND approval_requested_at > 0
          GROUP BY decision",
     )
     .bind(organisation_id)
