@@ -6,6 +6,8 @@
 
 // Amounts are written as units_cents (`1_000_00` is 1,000.00), as in the Demo Bank's locales.
 #![allow(clippy::inconsistent_digit_grouping)]
+// The rules run on the server (they need the automaton); the browser build keeps only the taxonomy's names.
+#![cfg_attr(not(feature = "ssr"), allow(dead_code))]
 
 pub use crate::imports::model::TransactionLabel;
 use crate::shared::text_enum::text_enum;
@@ -434,13 +436,70 @@ fn words_of(text: &str) -> String {
     out
 }
 
+/// Whether `text` (` words separated by single spaces `) holds `word` as a whole word (`*`: as a prefix).
 fn has_word(text: &str, word: &str) -> bool {
-    // `text` is ` words separated by single spaces `: a match must start after a space and, unless `word`
-    // is a prefix (`*`), end before one. No allocation: this runs for every rule on every row read.
     let (word, prefix) = word.strip_suffix('*').map_or((word, false), |p| (p, true));
     let bytes = text.as_bytes();
     text.match_indices(word)
         .any(|(at, _)| at > 0 && bytes[at - 1] == b' ' && (prefix || bytes.get(at + word.len()) == Some(&b' ')))
+}
+
+/// Every rule word in one automaton (` word`, so a match starts at a word), and each rule's words by index.
+#[cfg(feature = "ssr")]
+struct Matcher {
+    automaton: aho_corasick::AhoCorasick,
+    /// Per pattern: a prefix (`*`), which need not end at a word's end.
+    prefix: Vec<bool>,
+    rule_words: Vec<Vec<usize>>,
+}
+
+#[cfg(feature = "ssr")]
+impl Matcher {
+    fn new() -> Self {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut prefix = Vec::new();
+        let rule_words = RULES
+            .iter()
+            .map(|r| {
+                r.words
+                    .iter()
+                    .map(|w| {
+                        let (word, is_prefix) = w.strip_suffix('*').map_or((*w, false), |p| (p, true));
+                        let pattern = format!(" {word}");
+                        match patterns.iter().zip(&prefix).position(|(p, pre)| *p == pattern && *pre == is_prefix) {
+                            Some(i) => i,
+                            None => {
+                                patterns.push(pattern);
+                                prefix.push(is_prefix);
+                                patterns.len() - 1
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let automaton = aho_corasick::AhoCorasick::new(&patterns).expect("the rule words make an automaton");
+        Self { automaton, prefix, rule_words }
+    }
+
+    /// Which patterns occur in `text` (` words separated by single spaces `) as whole words or prefixes.
+    fn found(&self, text: &str) -> Vec<bool> {
+        let mut found = vec![false; self.prefix.len()];
+        let bytes = text.as_bytes();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let p = m.pattern().as_usize();
+            if self.prefix[p] || bytes.get(m.end()) == Some(&b' ') {
+                found[p] = true;
+            }
+        }
+        found
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn matcher() -> &'static Matcher {
+    static MATCHER: std::sync::LazyLock<Matcher> = std::sync::LazyLock::new(Matcher::new);
+    &MATCHER
 }
 
 /// A counterparty that is a company rather than a person (legal-form words), so a transfer to it is no
@@ -454,6 +513,7 @@ fn is_company(party: &str) -> bool {
 }
 
 /// The labels of one transaction, most specific rules first, each with the rule that fired.
+#[cfg(feature = "ssr")]
 pub fn label(t: &LabelInput, own: &OwnAccounts) -> Vec<TransactionLabel> {
     let mut out: Vec<TransactionLabel> = Vec::new();
     let push = |out: &mut Vec<TransactionLabel>, label: &str, rule: &str| {
@@ -467,10 +527,11 @@ pub fn label(t: &LabelInput, own: &OwnAccounts) -> Vec<TransactionLabel> {
         push(&mut out, "transfers:own", rule);
     }
     let (kind, title, party) = (words_of(t.kind), words_of(t.title), words_of(t.party.unwrap_or_default()));
-    let any = format!("{title}{party}{kind}");
+    let m = matcher();
+    let (in_kind, in_title, in_party) = (m.found(&kind), m.found(&title), m.found(&party));
     let incoming = t.amount_minor > 0;
     let own_transfer = !out.is_empty();
-    for r in RULES {
+    for (r, word_ids) in RULES.iter().zip(&m.rule_words) {
         let sign_fits = match r.sign {
             Sign::In => incoming,
             Sign::Out => !incoming,
@@ -483,12 +544,13 @@ pub fn label(t: &LabelInput, own: &OwnAccounts) -> Vec<TransactionLabel> {
         if own_transfer && r.label != "transfers:savings" {
             continue;
         }
-        let text = match r.field {
-            Field::Kind => &kind,
-            Field::Title => &title,
-            Field::Any => &any,
+        let hit = |found: &[bool]| word_ids.iter().any(|w| found[*w]);
+        let fired = match r.field {
+            Field::Kind => hit(&in_kind),
+            Field::Title => hit(&in_title),
+            Field::Any => hit(&in_kind) || hit(&in_title) || hit(&in_party),
         };
-        if r.words.iter().any(|w| has_word(text, w)) {
+        if fired {
             push(&mut out, r.label, r.id);
         }
     }

@@ -3,8 +3,11 @@
 //! the labels call an obligation), the monthly affordability (income − obligations − typical living costs),
 //! and the risk signals, each with the counterparty behind it so its evidence is one link away.
 
+#[cfg(feature = "ssr")]
 use super::income::{month_key, regularity, IncomeConfirmation, PayerHistory, MIN_MONTHS};
+#[cfg(feature = "ssr")]
 use super::labels::{group_of, label, LabelGroup, LabelInput, OwnAccounts};
+#[cfg(feature = "ssr")]
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +63,7 @@ pub struct Assessment {
     pub signals: Vec<Signal>,
 }
 
+#[cfg(feature = "ssr")]
 fn label_of(c: &PayerHistory, incoming: bool) -> Vec<super::labels::TransactionLabel> {
     let (title, kind) = c.sample.clone().unwrap_or_default();
     let amount = if incoming { 1 } else { -1 };
@@ -74,6 +78,7 @@ fn label_of(c: &PayerHistory, incoming: bool) -> Vec<super::labels::TransactionL
     label(&input, &OwnAccounts::default())
 }
 
+#[cfg(feature = "ssr")]
 /// Obligations, affordability and signals from the counterparties' payments (own transfers left out) as of
 /// the application's day. `outgoing` holds positive amounts.
 pub fn assess(
@@ -150,6 +155,7 @@ pub fn assess(
     }
 }
 
+#[cfg(feature = "ssr")]
 fn signal(c: &PayerHistory, labels: &[super::labels::TransactionLabel], flow: &str) -> Option<Signal> {
     let risk = labels.iter().find(|l| group_of(&l.label) == Some(LabelGroup::Risk))?;
     let sum: i64 = c.payments.iter().map(|(_, a)| a).sum();
