@@ -83,9 +83,7 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     } else {
         None
     };
-    let approval_request = decide::approval_request(&state.db, &import, &user).await?;
-    let second_approval_required =
-        crate::account::server::organisations::second_approval_required(&state.db, user.organisation_id).await?;
+    let (approval_request, second_approval_required) = decide::approval_state(&state.db, &import, &user).await?;
     let assignable =
         if user.role.can_decide() { super::server::case::assignable(&state.db, &user).await? } else { vec![] };
     Ok(ApplicationDetail {

@@ -40,6 +40,10 @@ pub struct EvidenceFilter {
 }
 
 impl EvidenceFilter {
+    /// The query parameters the filter reads (the page passes these on to the server).
+    pub const KEYS: [&'static str; 11] =
+        ["month", "from", "to", "flow", "party", "kind", "cash", "own", "large", "negative", "after"];
+
     /// Reads the query parameters. A value that is there but malformed is an error, never a dropped filter
     /// (which would list other rows than the figure's). `party` and `kind` are kept exactly as sent.
     pub fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {

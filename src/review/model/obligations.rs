@@ -89,9 +89,8 @@ pub fn assess(
     as_of: NaiveDate,
 ) -> Assessment {
     let window_from = as_of.checked_sub_days(Days::new(89)).unwrap_or(as_of);
-    let in_window = |c: &PayerHistory| -> (i64, i64) {
-        let hits = c.payments.iter().filter(|(on, _)| *on >= window_from && *on <= as_of);
-        hits.fold((0, 0), |(n, sum), (_, a)| (n + 1, sum + a))
+    let in_window = |c: &PayerHistory| -> i64 {
+        c.payments.iter().filter(|(on, _)| *on >= window_from && *on <= as_of).map(|(_, a)| a).sum()
     };
     let mut obligations = Vec::new();
     let mut signals = Vec::new();
@@ -99,7 +98,7 @@ pub fn assess(
     for c in outgoing {
         let labels = label_of(c, false);
         let named = labels.iter().find(|l| group_of(&l.label) == Some(LabelGroup::Obligations));
-        let (_, last_90) = in_window(c);
+        let last_90 = in_window(c);
         if labels.iter().any(|l| group_of(&l.label) == Some(LabelGroup::Living)) && c.currency == currency {
             living += last_90;
         }

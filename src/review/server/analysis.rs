@@ -10,8 +10,7 @@ use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::state::{AppState, ImportSummaries, ImportSummary};
 use crate::review::model::analysis::{Analysis, IncomeSource, KindTotal, MonthFlow};
-use crate::review::model::income::IncomeConfirmation;
-use crate::review::model::income::{confirm_income, PayerHistory};
+use crate::review::model::income::{confirm_income, month_key, month_text, IncomeConfirmation, PayerHistory};
 use crate::review::model::labels::{OwnAccounts, LARGE_CASH_MINOR};
 use crate::review::model::obligations::{assess, Assessment, OwnerCheck};
 use crate::shared::{ImportId, OrganisationId};
@@ -23,7 +22,7 @@ pub(super) const CASH_KINDS: &str =
     "(LOWER(kind) LIKE '%bankomat%' OR LOWER(kind) LIKE '%bargeld%' OR LOWER(kind) LIKE '%atm%')";
 
 /// SQL for "this row is a transfer between the applicant's own accounts": the same test as
-/// [`OwnParties::is_own`] (IBANs compared without spaces, upper case; names trimmed of spaces, exact).
+/// [`OwnAccounts::is_own`] (IBANs compared without spaces, upper case; names trimmed of spaces, exact).
 pub(super) const OWN_TRANSFER: &str = "((party_iban IS NOT NULL AND REPLACE(UPPER(party_iban), ' ', '') IN
         (SELECT REPLACE(UPPER(iban), ' ', '') FROM import_account WHERE import_id = $1))
     OR (party IS NOT NULL AND TRIM(party) IN (SELECT TRIM(name) FROM import_owner WHERE import_id = $1)))";
@@ -78,16 +77,6 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
             *end_balance.entry(month).or_default() += b;
         }
     }
-    // Sums and counts, divided and ordered here: the engines disagree on rounding AVG and on collation.
-    let income: Vec<(String, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT party, COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)), CAST(SUM(amount_minor) AS BIGINT), COUNT(*)
-         FROM import_transaction
-         WHERE import_account_id IN ({accounts}) AND amount_minor > 0 AND party IS NOT NULL AND NOT {OWN_TRANSFER}
-         GROUP BY party HAVING COUNT(DISTINCT SUBSTR(transaction_on, 1, 7)) >= {INCOME_MONTHS}"
-    ))
-    .bind(import_id)
-    .fetch_all(&db.pool)
-    .await?;
     let kinds: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT kind, COUNT(*), CAST(SUM(amount_minor) AS BIGINT) FROM import_transaction
          WHERE import_account_id IN ({accounts}) GROUP BY kind"
@@ -118,13 +107,14 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     .bind(import_id)
     .fetch_all(&db.pool)
     .await?;
-    let currencies: HashMap<i64, String> =
-        reads::accounts(db, import).await?.into_iter().map(|a| (a.account_id.get(), a.currency)).collect();
+    let accounts_read = reads::accounts(db, import).await?;
+    let currencies: HashMap<i64, &str> =
+        accounts_read.iter().map(|a| (a.account_id.get(), a.currency.as_str())).collect();
     let (mut incoming, mut outgoing): (HashMap<String, PayerHistory>, HashMap<String, PayerHistory>) =
         (HashMap::new(), HashMap::new());
     for row in counterparty_rows {
         let Ok(on) = chrono::NaiveDate::parse_from_str(&row.transaction_on, "%Y-%m-%d") else { continue };
-        let currency = currencies.get(&row.import_account_id).map(String::as_str).unwrap_or_default();
+        let currency = currencies.get(&row.import_account_id).copied().unwrap_or_default();
         let iban = row.party_iban.as_deref();
         if row.amount_minor > 0 {
             entry(&mut incoming, &row.party, || PayerHistory::new(&row.party, currency)).add(
@@ -179,17 +169,10 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
     .filter_map(|(month, low)| Some((month, low?)))
     .collect();
     let as_of = chrono::DateTime::from_timestamp_millis(import.summary().created_at).unwrap_or_default().date_naive();
-    let currency: Option<(String,)> =
-        sqlx::query_as("SELECT currency FROM import_account WHERE import_id = $1 ORDER BY position LIMIT 1")
-            .bind(import_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    let (partial,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM import_account WHERE import_id = $1 AND partial_due_to_timeout = 1")
-            .bind(import_id)
-            .fetch_one(&db.pool)
-            .await?;
-    let currency = currency.map(|c| c.0).unwrap_or_default();
+    // Accounts come in position order: the first one's currency is the analysis's.
+    let currency = accounts_read.first().map(|a| a.currency.clone()).unwrap_or_default();
+    let partial = accounts_read.iter().any(|a| a.partial_due_to_timeout.0);
+    let income = regular_income(&incoming);
     let (income_confirmation, assessment) = confirm_and_assess(incoming, outgoing, &currency, as_of);
     let mut analysis = Analysis {
         currency,
@@ -201,7 +184,7 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
                 ..m
             })
             .collect(),
-        income: top_income(income.into_iter()),
+        income,
         kinds: top_kinds(kinds.into_iter()),
         cash_withdrawn_minor: cash,
         own_transfers,
@@ -214,7 +197,7 @@ pub async fn analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
         large_cash_withdrawn_minor: large_cash.1,
         owner_check: None,
     };
-    analysis.derive_flags(partial > 0);
+    analysis.derive_flags(partial);
     Ok(analysis)
 }
 
@@ -235,16 +218,22 @@ fn confirm_and_assess(
 /// A payer is regular income when they paid in at least this many distinct months.
 const INCOME_MONTHS: i64 = 3;
 
-/// The five most regular payers from (party, months, sum, payments): most months first, then the larger
-/// average, then by name.
-fn top_income(payers: impl Iterator<Item = (String, i64, i64, i64)>) -> Vec<IncomeSource> {
-    let mut income: Vec<IncomeSource> = payers
-        .map(|(party, months, total_minor, payments)| IncomeSource {
-            party,
-            months,
-            average_minor: total_minor / payments.max(1),
-            payments,
-            total_minor,
+/// The five most regular payers (in at least `INCOME_MONTHS` distinct months) of the counterparties' incoming
+/// payments: most months first, then the larger average, then by name.
+fn regular_income(incoming: &HashMap<String, PayerHistory>) -> Vec<IncomeSource> {
+    let mut income: Vec<IncomeSource> = incoming
+        .values()
+        .filter_map(|p| {
+            let months = p.payments.iter().map(|(on, _)| month_key(*on)).collect::<BTreeSet<_>>().len() as i64;
+            let total_minor: i64 = p.payments.iter().map(|(_, amount)| amount).sum();
+            let payments = p.payments.len() as i64;
+            (months >= INCOME_MONTHS).then(|| IncomeSource {
+                party: p.party.clone(),
+                months,
+                average_minor: total_minor / payments.max(1),
+                payments,
+                total_minor,
+            })
         })
         .collect();
     income.sort_by(|a, b| {
@@ -278,23 +267,6 @@ struct MonthTally {
     lowest_balance_minor: Option<i64>,
 }
 
-#[derive(Default)]
-struct PayerTally {
-    months: BTreeSet<u32>,
-    sum_minor: i64,
-    count: i64,
-}
-
-/// A month as `year * 100 + month`: a cheap key while tallying, `YYYY-MM` in the result.
-fn month_key(date: chrono::NaiveDate) -> u32 {
-    use chrono::Datelike;
-    date.year().max(0) as u32 * 100 + date.month()
-}
-
-fn month_text(key: u32) -> String {
-    format!("{:04}-{:02}", key / 100, key % 100)
-}
-
 /// The tally of a key, inserting an owned copy only the first time it is seen.
 fn entry<'m, T>(map: &'m mut HashMap<String, T>, key: &str, new: impl FnOnce() -> T) -> &'m mut T {
     if !map.contains_key(key) {
@@ -313,11 +285,10 @@ struct KindTally {
 /// the stored rows, which a test checks for every Demo Bank login).
 struct Tally {
     currency: String,
-    months: BTreeMap<u32, MonthTally>,
+    months: BTreeMap<i32, MonthTally>,
     /// Each account's balance after its last transaction of a month: the first row seen (pages come newest
     /// first), as `analyse` takes the smallest row id.
-    end_balance: HashMap<(usize, u32), i64>,
-    payers: HashMap<String, PayerTally>,
+    end_balance: HashMap<(usize, i32), i64>,
     kinds: HashMap<String, KindTally>,
     cash_withdrawn_minor: i64,
     own: OwnAccounts,
@@ -350,10 +321,6 @@ impl ImportSummary for Tally {
             } else if t.amount_minor > 0 {
                 flow.inflow_minor += t.amount_minor;
                 if let Some(party) = &t.party {
-                    let payer = entry(&mut self.payers, party, PayerTally::default);
-                    payer.sum_minor += t.amount_minor;
-                    payer.count += 1;
-                    payer.months.insert(month);
                     entry(&mut self.incoming, party, || PayerHistory::new(party, currency)).add(
                         t.transaction_on,
                         t.amount_minor,
@@ -394,7 +361,7 @@ impl ImportSummary for Tally {
     }
 
     fn finish(self: Box<Self>, partial: bool) -> ServerResult<String> {
-        let mut end_balance: BTreeMap<u32, i64> = BTreeMap::new();
+        let mut end_balance: BTreeMap<i32, i64> = BTreeMap::new();
         for ((_, month), balance) in self.end_balance {
             *end_balance.entry(month).or_default() += balance;
         }
@@ -417,13 +384,13 @@ impl ImportSummary for Tally {
             .map(|((_, day), _)| *day)
             .collect::<std::collections::BTreeSet<_>>()
             .len() as i64;
+        let income = regular_income(&self.incoming);
         let (income_confirmation, assessment) =
             confirm_and_assess(self.incoming, self.outgoing, &self.currency, self.as_of);
-        let payers = self.payers.into_iter().filter(|(_, p)| p.months.len() as i64 >= INCOME_MONTHS);
         let mut analysis = Analysis {
             currency: self.currency,
             months,
-            income: top_income(payers.map(|(party, p)| (party, p.months.len() as i64, p.sum_minor, p.count))),
+            income,
             kinds: top_kinds(self.kinds.into_iter().map(|(kind, k)| (kind, k.count, k.total_minor))),
             cash_withdrawn_minor: self.cash_withdrawn_minor,
             own_transfers: self.own_transfers,
@@ -450,7 +417,6 @@ fn tally_for(owners: &[Owner], accounts: &[BankAccount], as_of: chrono::NaiveDat
         currency: accounts.first().map(|a| a.currency.clone()).unwrap_or_default(),
         months: BTreeMap::new(),
         end_balance: HashMap::new(),
-        payers: HashMap::new(),
         kinds: HashMap::new(),
         cash_withdrawn_minor: 0,
         own: own_accounts(owners, accounts),

@@ -24,22 +24,25 @@ pub async fn decisions(db: &Db, import: &OwnedImport) -> ServerResult<Vec<Decisi
     .await?)
 }
 
-/// The approval waiting for a second reviewer, as `viewer` sees it.
-pub async fn approval_request(
+/// The approval waiting for a second reviewer, as `viewer` sees it, and whether the organisation requires
+/// second approvals (one read: the panel shows both).
+pub async fn approval_state(
     db: &Db,
     import: &OwnedImport,
     viewer: &CurrentUser,
-) -> ServerResult<Option<ApprovalRequest>> {
+) -> ServerResult<(Option<ApprovalRequest>, bool)> {
     let row: Option<DecisionState> = sqlx::query_as(&format!("{STATE_SELECT} WHERE i.import_id = $1"))
         .bind(import.id())
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.and_then(|r| r.request()).map(|r| ApprovalRequest {
+    let required = row.as_ref().is_some_and(|r| r.require_second_approval != 0);
+    let request = row.and_then(|r| r.request()).map(|r| ApprovalRequest {
         by_viewer: r.by == viewer.user_id,
         approver_email: r.email,
         note: r.note,
         requested_at: r.at,
-    }))
+    });
+    Ok((request, required))
 }
 
 /// What a reviewer asks for on the decision panel.

@@ -81,8 +81,8 @@ pub async fn evidence(db: &Db, import: &OwnedImport, f: &EvidenceFilter) -> Serv
     });
     let accounts = reads::accounts(db, import).await?;
     let currency = accounts.first().map(|a| a.currency.clone()).unwrap_or_default();
+    let own = super::search::own_accounts_of(&accounts, &reads::owners(db, import).await?);
     let ibans: HashMap<i64, String> = accounts.into_iter().map(|a| (a.account_id.get(), a.iban)).collect();
-    let own = super::search::own_accounts(db, import).await?;
     let rows = rows
         .into_iter()
         .map(|r| EvidenceRow {

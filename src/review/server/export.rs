@@ -182,7 +182,7 @@ impl AsyncChunk for JsonChunks<'_> {
 async fn write_json(db: &Db, import: &OwnedImport, target_name: String, tx: &Sender) -> anyhow::Result<()> {
     let owners = reads::owners(db, import).await?;
     let accounts = reads::accounts(db, import).await?;
-    let own = super::search::own_accounts(db, import).await?;
+    let own = super::search::own_accounts_of(&accounts, &owners);
     let summary = ImportSummary { target_name, ..import.summary().clone() };
     send(
         tx,

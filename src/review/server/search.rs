@@ -1,7 +1,7 @@
 //! The review queue, its counts, and filtered pages of an application's transactions. Every query is scoped
 //! by organisation (the queue) or goes through an `OwnedImport` (one application's data).
 
-use crate::imports::model::{Environment, ImportSummary, Transaction};
+use crate::imports::model::{Account, Environment, ImportSummary, Owner, Transaction};
 use crate::imports::server::reads::{self, OwnedImport, SUMMARY_COLUMNS, TRANSACTION_COLUMNS};
 use crate::platform::db::query::{contains_text, Binds};
 use crate::platform::db::Db;
@@ -183,6 +183,11 @@ pub async fn own_accounts(db: &Db, import: &OwnedImport) -> ServerResult<OwnAcco
         .fetch_all(&db.pool)
         .await?;
     Ok(OwnAccounts::new(ibans.iter().map(|(i,)| i.as_str()), names.iter().map(|(n,)| n.as_str())))
+}
+
+/// The same, from the accounts and owners a caller has already read.
+pub fn own_accounts_of(accounts: &[Account], owners: &[Owner]) -> OwnAccounts {
+    OwnAccounts::new(accounts.iter().map(|a| a.iban.as_str()), owners.iter().map(|o| o.name.as_str()))
 }
 
 /// Fills in a transaction's labels.

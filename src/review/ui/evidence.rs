@@ -4,7 +4,7 @@
 use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use crate::review::api::get_evidence;
-use crate::review::model::evidence::EVIDENCE_ROWS;
+use crate::review::model::evidence::{EvidenceFilter, EVIDENCE_ROWS};
 use crate::shared::money::display_minor;
 use crate::shared::query::encode;
 use crate::shared::ImportId;
@@ -20,7 +20,7 @@ pub fn EvidencePage() -> impl IntoView {
         move || params.with(|p| p.get("id").and_then(|id| id.parse::<ImportId>().ok()).unwrap_or(ImportId(-1)));
     let raw_query = move || {
         query.with(|q| {
-            ["month", "from", "to", "flow", "party", "kind", "cash", "own", "large", "negative", "after"]
+            EvidenceFilter::KEYS
                 .iter()
                 .filter_map(|k| q.get(k).map(|v| format!("{k}={}", encode(&v))))
                 .collect::<Vec<_>>()
