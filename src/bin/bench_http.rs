@@ -172,6 +172,12 @@ async fn main() -> anyhow::Result<()> {
             get(format!("/applications?status=succeeded&after={created}_{id}")),
         ),
         ("/applications/:id (100,000 rows)", Some("page"), get(format!("/applications/{big}"))),
+        // The same page's data alone, as the browser fetches it on a client-side visit: data vs rendering.
+        (
+            "  :id data only (server fn, JSON)",
+            Some("page"),
+            Ask::Post(format!("{base}/api/applications/get"), vec![("import_id".into(), big.to_string())]),
+        ),
         ("transactions page 1,000 (keyset)", Some("page"), transactions_deep),
     ];
 
