@@ -225,7 +225,7 @@ async fn floor_once(
     let (import_id, account) = floor_account(db, organisation_id, suffix).await?;
     let started = Instant::now();
     for page in pages {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         for chunk in page.chunks(500) {
             insert_transactions(&mut tx, db.backend, account, chunk).await?;
         }

@@ -308,3 +308,48 @@ async fn the_openapi_document_is_public_3_1_and_lists_every_endpoint_and_the_ref
         assert!(html.contains(text), "the reference page shows {text}");
     }
 }
+
+#[tokio::test]
+async fn erasures_answer_truthfully_whatever_the_content_type_and_however_many_arrive_at_once() {
+    let app = spawn_app().await;
+    let (admin, first, _) = business_with_import(&app, "eraser@example.com", "applicant-6").await;
+    let client_id: String =
+        sqlx::query_scalar("SELECT client_id FROM organisation").fetch_one(&app.db.pool).await.unwrap();
+    let mut imports = vec![first];
+    for owner in ["applicant-7", "applicant-8"] {
+        let mut run = WidgetRun::new(&client_id, "test");
+        run.owner = Some(owner);
+        imports.push(app.widget_sign_in(&run).await.unwrap().import_id.unwrap());
+    }
+    app.run_imports().await;
+    let key = create_key(&app, &admin, "Eraser").await;
+    let erase = |id: String, content_type: Option<&'static str>| {
+        let mut request = client().delete(app.url(&format!("/v1/imports/{id}/data"))).bearer_auth(&key);
+        if let Some(kind) = content_type {
+            request = request.header("content-type", kind);
+        }
+        async move {
+            let r = request.send().await.unwrap();
+            let status = r.status();
+            (status, r.text().await.unwrap())
+        }
+    };
+
+    // A DELETE takes no body: a Content-Type it does not need (Schemathesis sent multipart without a boundary)
+    // changes nothing, for an unknown id as for a real one.
+    let (status, body) = erase("987654".into(), Some("multipart/form-data")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = erase(imports[0].to_string(), Some("multipart/form-data")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    // Erasures at once, each import twice: every one answers 204, each import is erased and audited once.
+    let all = imports.iter().flat_map(|id| [erase(id.to_string(), None), erase(id.to_string(), Some("text/plain"))]);
+    for (status, body) in futures::future::join_all(all).await {
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+    for id in &imports {
+        let (_, _, detail) = api(&app, &key, &format!("/v1/imports/{id}")).await;
+        assert!(detail["import"]["erasedAt"].is_string(), "{detail}");
+    }
+    assert_eq!(app.count("audit_event WHERE action = 'data_erased'").await, imports.len() as i64);
+}

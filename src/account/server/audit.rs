@@ -203,7 +203,7 @@ pub async fn record(conn: &mut AnyConnection, e: &NewAuditEvent<'_>) -> ServerRe
 
 /// [`record`] in a transaction of its own, for an event that is the whole action (a log-in, a download).
 pub async fn record_alone(db: &Db, e: &NewAuditEvent<'_>) -> ServerResult<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     record(&mut tx, e).await?;
     tx.commit().await?;
     Ok(())
@@ -291,7 +291,7 @@ pub async fn chain_entries_from_before(db: &Db) -> ServerResult<()> {
     .fetch_all(&db.pool)
     .await?;
     for (organisation_id,) in pending {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let mut prev = lock_head(&mut tx, organisation_id).await?;
         if !prev.is_empty() {
             continue;

@@ -23,7 +23,7 @@ pub async fn create_with_admin(
     password_hash: &PasswordHash,
 ) -> ServerResult<NewOrganisation> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (organisation_id,): (OrganisationId,) = sqlx::query_as(
         "INSERT INTO organisation (name, client_id, signing_secret, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $4) RETURNING organisation_id",
@@ -104,7 +104,7 @@ pub async fn set_retention_days(
 ) -> ServerResult<()> {
     use super::audit::{self, NewAuditEvent};
     use crate::account::model::AuditAction;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (old,): (i64,) = sqlx::query_as("SELECT retention_days FROM organisation WHERE organisation_id = $1")
         .bind(admin.organisation_id)
         .fetch_one(&mut *tx)
@@ -146,7 +146,7 @@ pub async fn set_second_approval_required(
 ) -> ServerResult<()> {
     use super::audit::{self, NewAuditEvent};
     use crate::account::model::AuditAction;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (old,): (i64,) = sqlx::query_as("SELECT require_second_approval FROM organisation WHERE organisation_id = $1")
         .bind(admin.organisation_id)
         .fetch_one(&mut *tx)

@@ -39,7 +39,7 @@ pub async fn create_invite(
     ip: Option<String>,
 ) -> ServerResult<()> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO invite (organisation_id, email, role, token_hash, created_by, expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -108,7 +108,7 @@ pub async fn accept_invite(
     ip: Option<String>,
 ) -> ServerResult<AcceptOutcome> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Re-checked while using it: the invite may have been revoked, or its creator demoted, since it was read.
     // The conditions are on the updated row itself, so PostgreSQL re-checks them after waiting for a revoke
     // or another accept that holds the row (a demotion or removal revokes the creator's invites too).
@@ -209,7 +209,7 @@ pub async fn change_role(
     role: Role,
     ip: Option<String>,
 ) -> ServerResult<TeamChange> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let Some((email, old)) = member_in(&mut tx, admin, user_id).await? else { return Ok(TeamChange::NotFound) };
     if old == Role::Admin && role != Role::Admin && !other_admin_remains(db, &mut tx, admin, user_id).await? {
         return Ok(TeamChange::LastAdmin);
@@ -232,7 +232,7 @@ pub async fn change_role(
 
 /// Removes a member; their sessions stop working at once because every request reloads the user.
 pub async fn remove(db: &Db, admin: &CurrentUser, user_id: UserId, ip: Option<String>) -> ServerResult<TeamChange> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let Some((email, role)) = member_in(&mut tx, admin, user_id).await? else { return Ok(TeamChange::NotFound) };
     if role == Role::Admin && !other_admin_remains(db, &mut tx, admin, user_id).await? {
         return Ok(TeamChange::LastAdmin);
@@ -286,7 +286,7 @@ pub async fn revoke_invite(
     invite_id: i64,
     ip: Option<String>,
 ) -> ServerResult<TeamChange> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let email: Option<(String,)> = sqlx::query_as(
         "UPDATE invite SET revoked_at = $1 WHERE invite_id = $2 AND organisation_id = $3
          AND used_at IS NULL AND revoked_at IS NULL RETURNING email",

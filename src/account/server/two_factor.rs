@@ -95,7 +95,7 @@ pub async fn confirm(
         return Ok(Confirmed::WrongCode);
     };
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let moved = sqlx::query(
         "UPDATE app_user SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1
          WHERE app_user_id = $2 AND totp_pending IS NOT NULL",
@@ -178,7 +178,7 @@ pub async fn check_login_code(db: &Db, secrets: &SecretBox, user_id: UserId, cod
 
 /// Turns two-factor off (the member proved a current code first) and forgets secret and recovery codes.
 pub async fn disable(db: &Db, user: &CurrentUser, ip: Option<String>) -> ServerResult<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE app_user SET totp_secret = NULL, totp_pending = NULL WHERE app_user_id = $1")
         .bind(user.user_id)
         .execute(&mut *tx)
@@ -202,7 +202,7 @@ pub async fn recovery_codes_left(db: &Db, user_id: UserId) -> ServerResult<i64> 
 
 /// The organisation's **Require two-factor for all members**.
 pub async fn set_required(db: &Db, admin: &CurrentUser, required: bool, ip: Option<String>) -> ServerResult<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE organisation SET require_two_factor = $1 WHERE organisation_id = $2")
         .bind(i64::from(required))
         .bind(admin.organisation_id)

@@ -36,7 +36,7 @@ pub async fn claim_next(
     lease_ms: i64,
     max_attempts: i64,
 ) -> ServerResult<Option<ClaimedImport>> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let given_up: Vec<FinishedImport> = sqlx::query_as(
         "UPDATE import SET status = $3, error_code = $4,
             error_message = 'The import was interrupted too many times. Please ask the applicant to connect again.',
@@ -74,7 +74,7 @@ pub async fn claim_next(
            AND ((status = $5 AND run_after <= $3) OR (status = $4 AND lease_until < $3))
          RETURNING import_id, organisation_id, target_id, months_requested, bank_session, attempts, created_at"
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let claimed: Option<ClaimedImport> = sqlx::query_as(&sql)
         .bind(worker)
         .bind(now + lease_ms)
@@ -202,7 +202,7 @@ pub struct Outcome<'a> {
 /// more.
 pub async fn finish(db: &Db, import_id: ImportId, worker: &str, outcome: &Outcome<'_>) -> ServerResult<bool> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let finished: Option<FinishedImport> = sqlx::query_as(
         "UPDATE import SET status = $1, error_code = $2, error_message = $3, progress = 100, step = $4,
             bank_session = NULL, lease_owner = NULL, lease_until = NULL, finished_at = $5, updated_at = $5,

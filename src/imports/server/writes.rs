@@ -29,7 +29,7 @@ pub struct Lease<'a> {
 }
 
 pub async fn save_owners(db: &Db, lease: &Lease<'_>, owners: &[Owner]) -> ServerResult<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !hold_lease(&mut tx, lease).await? {
         return Ok(false);
     }
@@ -84,7 +84,7 @@ pub async fn save_accounts(
     lease: &Lease<'_>,
     accounts: &[BankAccount],
 ) -> ServerResult<Option<Vec<StoredAccount>>> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !hold_lease(&mut tx, lease).await? {
         return Ok(None);
     }
@@ -131,7 +131,7 @@ pub async fn save_transaction_page(
     transactions: &[BankTransaction],
     next_cursor: Option<&str>,
 ) -> ServerResult<Option<u64>> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !hold_lease(&mut tx, lease).await? {
         return Ok(None);
     }
@@ -243,7 +243,7 @@ pub async fn insert_transactions(
 
 /// The bank stopped answering for this account: keep what arrived and say so.
 pub async fn mark_account_partial(db: &Db, lease: &Lease<'_>, import_account_id: AccountId) -> ServerResult<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !hold_lease(&mut tx, lease).await? {
         return Ok(false);
     }

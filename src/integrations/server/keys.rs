@@ -48,7 +48,7 @@ pub fn generate() -> (String, String, String) {
 /// Stores a new key of the member's organisation and records it in the audit trail; returns the key.
 pub async fn create(db: &Db, member: &CurrentUser, name: &str, ip: Option<String>) -> ServerResult<String> {
     let (key, prefix, hash) = generate();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO api_key (organisation_id, name, prefix, key_hash, created_by_email, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -81,7 +81,7 @@ pub async fn list(db: &Db, organisation_id: OrganisationId) -> ServerResult<Vec<
 
 /// Revokes one of the member's organisation's keys; false when there is no such working key.
 pub async fn revoke(db: &Db, member: &CurrentUser, api_key_id: ApiKeyId, ip: Option<String>) -> ServerResult<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let revoked: Option<(String, String)> = sqlx::query_as(
         "UPDATE api_key SET revoked_at = $1 WHERE api_key_id = $2 AND organisation_id = $3 AND revoked_at IS NULL
          RETURNING name, prefix",

@@ -67,7 +67,7 @@ pub async fn add_note(
     body: &str,
     ip: Option<String>,
 ) -> ServerResult<CaseOutcome> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let found: Option<(ImportId,)> =
         sqlx::query_as("SELECT import_id FROM import WHERE import_id = $1 AND organisation_id = $2")
             .bind(import_id)
@@ -127,7 +127,7 @@ pub async fn assign(
         },
         None => None,
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let updated = sqlx::query(
         "UPDATE import SET assignee_user_id = $1, assignee_email = $2 WHERE import_id = $3 AND organisation_id = $4",
     )

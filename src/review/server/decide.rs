@@ -116,7 +116,7 @@ pub async fn decide(
     ip: Option<String>,
 ) -> ServerResult<DecideOutcome> {
     for _ in 0..3 {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let row: Option<DecisionState> =
             sqlx::query_as(&format!("{STATE_SELECT} WHERE i.import_id = $1 AND i.organisation_id = $2"))
                 .bind(import_id)

@@ -18,7 +18,7 @@ pub enum EraseOutcome {
 /// Erases what the bank gave us for one application through the one erase path (`imports::server::erase`),
 /// with its audit entry in the same transaction (the path queues the `application.erased` webhook).
 pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<String>) -> ServerResult<EraseOutcome> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT status FROM import WHERE import_id = $1 AND organisation_id = $2")
             .bind(import_id)

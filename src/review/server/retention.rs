@@ -62,7 +62,7 @@ async fn erase_expired_of(db: &Db, organisation_id: OrganisationId, cutoff: i64,
         .fetch_all(&db.pool)
         .await?;
         for (import_id,) in &batch {
-            let mut tx = db.pool.begin().await?;
+            let mut tx = db.begin().await?;
             erased += i64::from(erase_data(&mut tx, *import_id, ErasureReason::Retention, now).await?);
             tx.commit().await?;
             after = import_id.get();

@@ -161,7 +161,7 @@ pub async fn deliver_one(db: &Db, deliverer: &Deliverer) -> ServerResult<bool> {
     };
     let attempts = m.attempts + 1;
     let finished_at = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO webhook_attempt (webhook_message_id, attempted_at, status_code, latency_ms, response_excerpt)
          VALUES ($1, $2, $3, $4, $5)",

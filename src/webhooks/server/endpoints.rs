@@ -32,7 +32,7 @@ pub async fn add(
 ) -> ServerResult<(i64, String)> {
     let secret = new_secret();
     let list = format!(" {} ", events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" "));
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO webhook_endpoint (organisation_id, url, events, secret, created_by_email, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING webhook_endpoint_id",
@@ -122,7 +122,7 @@ async fn log_of(db: &Db, endpoint_id: i64) -> ServerResult<Vec<DeliveryListing>>
 
 /// Removes an endpoint: nothing more is sent to it. False when the organisation has no such endpoint.
 pub async fn remove(db: &Db, member: &CurrentUser, endpoint_id: i64, ip: Option<String>) -> ServerResult<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let removed: Option<(String,)> = sqlx::query_as(
         "UPDATE webhook_endpoint SET removed_at = $1
          WHERE webhook_endpoint_id = $2 AND organisation_id = $3 AND removed_at IS NULL RETURNING url",

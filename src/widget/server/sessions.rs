@@ -321,7 +321,7 @@ pub async fn authorise(
     quota: ImportQuota,
 ) -> ServerResult<Authorised> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let claimed = sqlx::query(
         "UPDATE signin_session SET state = $1, challenge_token = NULL, updated_at = $2
          WHERE signin_session_id = $3 AND state = $4",
