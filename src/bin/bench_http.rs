@@ -72,8 +72,9 @@ async fn main() -> anyhow::Result<()> {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_SITE_ROOT", format!("{root}/target/site"))
             .env("APP_REGISTRATIONS_PER_HOUR", "1000")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            // `BENCH_SERVER_LOG=warn,sqlx::query=debug` shows each statement's time (with BENCH_SECONDS=1, BENCH_ONLY).
+            .env("RUST_LOG", std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(if std::env::var_os("BENCH_SERVER_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
             .stderr(Stdio::inherit())
             .spawn()?,
     );

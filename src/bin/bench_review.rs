@@ -136,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
     );
     report(
         "application: analysis (computed when the import ended)",
-        median(|| analysis::stored_or_analyse(db, big)).await?,
+        median(|| async { analysis::stored_or_analyse(db, big, &reads::owners(db, big).await?).await }).await?,
     );
     let newest = TransactionFilter::default();
     let (day, row) = seed::page_1000_position(db, account.get()).await?;

@@ -60,7 +60,6 @@ pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
 
 #[server(prefix = "/api", endpoint = "applications/get")]
 pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail> {
-    use super::model::filter::TransactionFilter;
     use super::server::{decide, search};
     use crate::account::server::current_user;
     use crate::error::AppError;
@@ -70,16 +69,11 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     let state = AppState::from_context()?;
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
     let accounts = reads::accounts(&state.db, &import).await?;
-    let mut first_pages = Vec::with_capacity(accounts.len());
-    for account in &accounts {
-        let filter = TransactionFilter::default();
-        first_pages.push(
-            super::server::search::transaction_page(&state.db, &import, account.account_id, &filter, None).await?,
-        );
-    }
+    let owners = reads::owners(&state.db, &import).await?;
+    let first_pages = search::first_pages(&state.db, &import, &accounts, &owners).await?;
     let summary = import.summary();
     let analysis = if summary.status.is_finished() && summary.erased_at.is_none() {
-        Some(super::server::analysis::stored_or_analyse(&state.db, &import).await?)
+        Some(super::server::analysis::stored_or_analyse(&state.db, &import, &owners).await?)
     } else {
         None
     };
@@ -94,7 +88,7 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
         approval_request,
         second_approval_required,
         analysis,
-        owners: reads::owners(&state.db, &import).await?,
+        owners,
         accounts,
         first_pages,
         dates_covered: search::dates_covered(&state.db, &import).await?,
@@ -264,7 +258,8 @@ pub async fn get_analysis(import_id: ImportId) -> AppResult<Analysis> {
     let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
     let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
-    Ok(analysis::stored_or_analyse(&state.db, &import).await?)
+    let owners = reads::owners(&state.db, &import).await?;
+    Ok(analysis::stored_or_analyse(&state.db, &import, &owners).await?)
 }
 
 /// The transactions behind one figure of the analysis; `query` is the evidence page's URL query string.

@@ -447,31 +447,22 @@ fn analyse_stored(
 
 /// The stored analysis of a finished import (computing and storing it first if it is missing), with the check of
 /// the business's `applicantName` against the owners.
-pub async fn stored_or_analyse(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
-    let analysis = stored_or_analysed(db, import).await?;
-    let (applicant,): (Option<String>,) = sqlx::query_as("SELECT applicant_name FROM import WHERE import_id = $1")
-        .bind(import.id())
-        .fetch_one(&db.pool)
-        .await?;
-    let Some(applicant) = applicant else { return Ok(analysis) };
-    let owners = reads::owners(db, import).await?.into_iter().map(|o| o.name).collect();
-    Ok(analysis.with_owner_check(OwnerCheck::new(&applicant, owners)))
-}
-
-async fn stored_or_analysed(db: &Db, import: &OwnedImport) -> ServerResult<Analysis> {
-    let (stored, status): (Option<String>, String) =
-        sqlx::query_as("SELECT analysis_json, status FROM import WHERE import_id = $1")
+pub async fn stored_or_analyse(db: &Db, import: &OwnedImport, owners: &[Owner]) -> ServerResult<Analysis> {
+    // One read of the import row for the stored figures, whether they may be kept, and the stated name.
+    let (stored, status, applicant): (Option<String>, String, Option<String>) =
+        sqlx::query_as("SELECT analysis_json, status, applicant_name FROM import WHERE import_id = $1")
             .bind(import.id())
             .fetch_one(&db.pool)
             .await?;
-    if let Some(analysis) = stored.and_then(|json| serde_json::from_str(&json).ok()) {
-        return Ok(analysis);
-    }
-    // Data still arriving: show the figures so far, but keep only those of a finished import.
-    if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) {
-        return analyse(db, import).await;
-    }
-    store(db, import).await
+    let analysis = match stored.and_then(|json| serde_json::from_str(&json).ok()) {
+        Some(analysis) => analysis,
+        // Data still arriving: show the figures so far, but keep only those of a finished import.
+        None if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) => analyse(db, import).await?,
+        None => store(db, import).await?,
+    };
+    let Some(applicant) = applicant else { return Ok(analysis) };
+    let names = owners.iter().map(|o| o.name.clone()).collect();
+    Ok(analysis.with_owner_check(OwnerCheck::new(&applicant, names)))
 }
 
 /// Computes the analysis of an import whose data is complete and keeps it with the import.

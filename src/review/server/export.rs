@@ -204,7 +204,7 @@ async fn write_json(db: &Db, import: &OwnedImport, target_name: String, tx: &Sen
     let decisions = decide::decisions(db, import).await?;
     // The same figures the page shows (null while the import runs or after its data was erased).
     let analysis = if import.status().is_finished() && import.summary().erased_at.is_none() {
-        Some(super::analysis::stored_or_analyse(db, import).await?)
+        Some(super::analysis::stored_or_analyse(db, import, &owners).await?)
     } else {
         None
     };

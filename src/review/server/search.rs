@@ -214,6 +214,20 @@ pub async fn transactions(
     cursor: Option<&TransactionCursor>,
     per_page: i64,
 ) -> ServerResult<TransactionPage> {
+    let own = own_accounts(db, import).await?;
+    labelled_transactions(db, import, account_id, f, cursor, per_page, &own).await
+}
+
+/// [`transactions`], labelled against the import's own accounts and owners the caller has already read.
+async fn labelled_transactions(
+    db: &Db,
+    import: &OwnedImport,
+    account_id: AccountId,
+    f: &TransactionFilter,
+    cursor: Option<&TransactionCursor>,
+    per_page: i64,
+    own: &OwnAccounts,
+) -> ServerResult<TransactionPage> {
     let mut b = Binds::default();
     let mut sql = format!(
         "SELECT {TRANSACTION_COLUMNS}, t.import_transaction_id
@@ -261,8 +275,7 @@ pub async fn transactions(
     let (more_forward, more_backward) = if backward { (true, more) } else { (more, key.is_some()) };
     let next = rows.last().filter(|_| more_forward).map(|r| position(f.sort, r));
     let previous = rows.first().filter(|_| more_backward).map(|r| position(f.sort, r));
-    let own = own_accounts(db, import).await?;
-    let rows = rows.into_iter().map(|r| with_labels(r.transaction, &own)).collect();
+    let rows = rows.into_iter().map(|r| with_labels(r.transaction, own)).collect();
     Ok(TransactionPage { rows, next, previous })
 }
 
@@ -275,4 +288,23 @@ pub async fn transaction_page(
     cursor: Option<&TransactionCursor>,
 ) -> ServerResult<TransactionPage> {
     transactions(db, import, account_id, filter, cursor, TRANSACTIONS_PER_PAGE).await
+}
+
+/// The first page of each account's transactions, newest first, for the application page: the accounts and
+/// owners it has read label them all.
+pub async fn first_pages(
+    db: &Db,
+    import: &OwnedImport,
+    accounts: &[Account],
+    owners: &[Owner],
+) -> ServerResult<Vec<TransactionPage>> {
+    let own = own_accounts_of(accounts, owners);
+    let mut pages = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let filter = TransactionFilter::default();
+        pages.push(
+            labelled_transactions(db, import, account.account_id, &filter, None, TRANSACTIONS_PER_PAGE, &own).await?,
+        );
+    }
+    Ok(pages)
 }
