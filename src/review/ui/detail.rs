@@ -85,6 +85,12 @@ fn Detail(
     erase: ServerAction<EraseApplication>,
     case: Case,
 ) -> impl IntoView {
+    // The large parts move out first, so the two panels' copies of `d` hold only the case's small fields.
+    let mut d = d;
+    let analysis = d.analysis.take();
+    let owners = std::mem::take(&mut d.owners);
+    let accounts = std::mem::take(&mut d.accounts);
+    let first_pages = std::mem::take(&mut d.first_pages);
     let s = d.summary.clone();
     let title = if s.owner_names.is_empty() { format!("Application #{}", s.import_id) } else { s.owner_names.clone() };
     let covered = d.dates_covered.clone().map(|(a, b)| format!("{a} – {b}")).unwrap_or_else(|| "—".into());
@@ -125,16 +131,16 @@ fn Detail(
                 format_instant(at),
             )}</p>
         })}
-        {d.analysis.clone().map(|analysis| view! { <AnalysisPanel analysis import_id=s.import_id/> })}
+        {analysis.map(|analysis| view! { <AnalysisPanel analysis import_id=s.import_id/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
-            {if d.owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
-                view! { <div class="grid">{d.owners.iter().cloned().map(|o| view! { <OwnerCard o/> }).collect_view()}</div> }.into_any()
+            {if owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
+                view! { <div class="grid">{owners.into_iter().map(|o| view! { <OwnerCard o/> }).collect_view()}</div> }.into_any()
             }}
         </section>
         <section class="card" data-testid="accounts">
             <h2>"Accounts"</h2>
-            {d.accounts.iter().cloned().zip(d.first_pages.iter().cloned()).map(|(a, first)| view! { <AccountCard import_id=s.import_id a first/> }).collect_view()}
+            {accounts.into_iter().zip(first_pages).map(|(a, first)| view! { <AccountCard import_id=s.import_id a first/> }).collect_view()}
         </section>
         {(d.can_erase && s.erased_at.is_none() && s.status.is_finished()).then(|| view! { <ErasePanel import_id=s.import_id erase/> })}
     }
