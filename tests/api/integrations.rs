@@ -23,12 +23,23 @@ async fn api(app: &TestApp, key: &str, path: &str) -> (StatusCode, String, Value
 
 /// A business with one finished import started for `owner`.
 async fn business_with_import(app: &TestApp, email: &str, owner: &str) -> (Client, ImportId, String) {
+    let (member, mut imports) = business_with_imports(app, email, &[owner]).await;
+    let (import_id, session_id) = imports.remove(0);
+    (member, import_id, session_id)
+}
+
+/// A business with a finished import for each of `owners`, started in that order: (import, sign-in session).
+async fn business_with_imports(app: &TestApp, email: &str, owners: &[&str]) -> (Client, Vec<(ImportId, String)>) {
     let (client_id, _, member) = app.business(email).await;
-    let mut run = WidgetRun::new(&client_id, "test");
-    run.owner = Some(owner);
-    let success = app.widget_sign_in(&run).await.unwrap();
+    let mut imports = Vec::with_capacity(owners.len());
+    for owner in owners {
+        let mut run = WidgetRun::new(&client_id, "test");
+        run.owner = Some(owner);
+        let success = app.widget_sign_in(&run).await.unwrap();
+        imports.push((success.import_id.unwrap(), success.session_id));
+    }
     app.run_imports().await;
-    (member, success.import_id.unwrap(), success.session_id)
+    (member, imports)
 }
 
 #[tokio::test]
@@ -136,15 +147,9 @@ async fn another_organisations_key_finds_nothing_of_this_organisation_on_any_end
 #[tokio::test]
 async fn the_api_reads_imports_sessions_and_transactions_page_by_page_and_erases_on_request() {
     let app = spawn_app().await;
-    let (admin, first, session_id) = business_with_import(&app, "reader@example.com", "applicant-3").await;
-    let client_id: String =
-        sqlx::query_scalar("SELECT client_id FROM organisation").fetch_one(&app.db.pool).await.unwrap();
-    for owner in ["applicant-4", "applicant-5"] {
-        let mut run = WidgetRun::new(&client_id, "test");
-        run.owner = Some(owner);
-        app.widget_sign_in(&run).await.unwrap();
-    }
-    app.run_imports().await;
+    let (admin, imports) =
+        business_with_imports(&app, "reader@example.com", &["applicant-3", "applicant-4", "applicant-5"]).await;
+    let (first, session_id) = imports[0].clone();
     let key = create_key(&app, &admin, "Reader").await;
 
     // Cursor pages of one import each visit all three, newest first, once.
@@ -312,16 +317,9 @@ async fn the_openapi_document_is_public_3_1_and_lists_every_endpoint_and_the_ref
 #[tokio::test]
 async fn erasures_answer_truthfully_whatever_the_content_type_and_however_many_arrive_at_once() {
     let app = spawn_app().await;
-    let (admin, first, _) = business_with_import(&app, "eraser@example.com", "applicant-6").await;
-    let client_id: String =
-        sqlx::query_scalar("SELECT client_id FROM organisation").fetch_one(&app.db.pool).await.unwrap();
-    let mut imports = vec![first];
-    for owner in ["applicant-7", "applicant-8"] {
-        let mut run = WidgetRun::new(&client_id, "test");
-        run.owner = Some(owner);
-        imports.push(app.widget_sign_in(&run).await.unwrap().import_id.unwrap());
-    }
-    app.run_imports().await;
+    let (admin, started) =
+        business_with_imports(&app, "eraser@example.com", &["applicant-6", "applicant-7", "applicant-8"]).await;
+    let imports: Vec<ImportId> = started.into_iter().map(|(id, _)| id).collect();
     let key = create_key(&app, &admin, "Eraser").await;
     let erase = |id: String, content_type: Option<&'static str>| {
         let mut request = client().delete(app.url(&format!("/v1/imports/{id}/data"))).bearer_auth(&key);
