@@ -350,7 +350,7 @@ fn FlowChart(months: Vec<MonthFlow>, import_id: ImportId) -> impl IntoView {
             <line class="axis" x1=coord(LEFT) x2=coord(W) y1=coord(mid) y2=coord(mid)/>
             <text class="tick" x=coord(LEFT - 6.0) y=coord(mid + 4.0) text-anchor="end">"0"</text>
             {bars}
-            {month_labels(&months, |i| LEFT + (i as f64 + 0.5) * slot)}
+            {month_labels(&months, move |i| LEFT + (i as f64 + 0.5) * slot)}
         </svg>
     }
 }
@@ -364,7 +364,7 @@ fn BalanceChart(months: Vec<MonthFlow>) -> impl IntoView {
     let hi = points.iter().map(|p| p.2).max().unwrap_or(1).max(1);
     let span = (hi - lo).max(1) as f64;
     let slot = (W - LEFT) / months.len().max(1) as f64;
-    let x = |i: usize| LEFT + (i as f64 + 0.5) * slot;
+    let x = move |i: usize| LEFT + (i as f64 + 0.5) * slot;
     let y = |v: i64| TOP + (hi - v) as f64 / span * (H - TOP - BOTTOM);
     let line = points.iter().map(|(i, _, b)| format!("{:.1},{:.1}", x(*i), y(*b))).collect::<Vec<_>>().join(" ");
     let dots = points
