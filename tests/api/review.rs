@@ -261,6 +261,7 @@ async fn the_queue_searches_filters_and_pages_without_gaps() {
     assert_eq!(seen.len(), 30, "pages neither overlap nor leave gaps");
 
     assert_eq!(search("q=anna+kowalska").await.rows.len(), 10, "owner names are searched case-insensitively");
+    assert_eq!(search("q=ANNA+KOWALSKA").await.rows.len(), 10, "upper-case ASCII text finds them too");
     assert_eq!(search("q=case-07").await.rows.len(), 1);
     assert_eq!(search("q=100%25").await.rows.len(), 0, "LIKE wildcards in the search are literal");
     assert_eq!(search("status=succeeded&decision=pending&bank=demo-pl").await.rows.len(), 25);
