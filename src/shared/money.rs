@@ -9,17 +9,23 @@ pub fn format_minor(minor: i64) -> String {
 
 /// Human display with thousands separators: `-123456` → `"-1 234.56"`.
 pub fn display_minor(minor: i64) -> String {
-    let plain = format_minor(minor);
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('\u{a0}');
-        }
-        grouped.push(c);
+    let abs = minor.unsigned_abs();
+    let int = (abs / 100).to_string();
+    let mut out = String::with_capacity(int.len() * 2 + 4);
+    if minor < 0 {
+        out.push('-');
     }
-    format!("{sign}{grouped}.{frac}")
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    let cents = (abs % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + cents / 10));
+    out.push(char::from(b'0' + cents % 10));
+    out
 }
 
 /// `"-12.30"` → `-1230`: the exact inverse of [`format_minor`] (sign, digits, a dot, two decimals).
@@ -110,5 +116,8 @@ mod tests {
     fn display_groups_thousands() {
         assert_eq!(display_minor(-12_345_678), "-123\u{a0}456.78");
         assert_eq!(display_minor(99), "0.99");
+        assert_eq!(display_minor(-5), "-0.05");
+        assert_eq!(display_minor(100_000), "1\u{a0}000.00");
+        assert_eq!(display_minor(i64::MIN), "-92\u{a0}233\u{a0}720\u{a0}368\u{a0}547\u{a0}758.08");
     }
 }

@@ -2,7 +2,7 @@
 //! the evidence of any figure: `/applications/42/evidence?month=2026-05&flow=in`.
 
 use crate::imports::model::Transaction;
-use crate::shared::query::encode;
+use crate::shared::query::encode_into;
 use crate::shared::text_enum::text_enum;
 use serde::{Deserialize, Serialize};
 
@@ -107,46 +107,52 @@ impl EvidenceFilter {
     }
 
     pub fn to_query(&self) -> String {
-        let mut parts: Vec<(&str, String)> = Vec::new();
-        if let Some(m) = &self.month {
-            parts.push(("month", m.clone()));
-        }
-        if let Some(d) = &self.from {
-            parts.push(("from", d.clone()));
-        }
-        if let Some(d) = &self.to {
-            parts.push(("to", d.clone()));
+        let mut out = String::with_capacity(64);
+        self.write_query(&mut out);
+        out
+    }
+
+    /// The query appended to `out`, parameters in a fixed order (one buffer per link: the application page
+    /// has hundreds of these links).
+    fn write_query(&self, out: &mut String) {
+        let start = out.len();
+        let mut param = |key: &str, value: &str| {
+            if out.len() > start {
+                out.push('&');
+            }
+            out.push_str(key);
+            out.push('=');
+            encode_into(out, value);
+        };
+        let flags = [("cash", self.cash), ("own", self.own), ("large", self.large), ("negative", self.negative)];
+        for (key, value) in [("month", &self.month), ("from", &self.from), ("to", &self.to)] {
+            if let Some(v) = value {
+                param(key, v);
+            }
         }
         if let Some(f) = self.flow {
-            parts.push(("flow", f.as_str().into()));
+            param("flow", f.as_str());
         }
-        if let Some(p) = &self.party {
-            parts.push(("party", p.clone()));
+        for (key, value) in [("party", &self.party), ("kind", &self.kind)] {
+            if let Some(v) = value {
+                param(key, v);
+            }
         }
-        if let Some(k) = &self.kind {
-            parts.push(("kind", k.clone()));
-        }
-        if self.cash {
-            parts.push(("cash", "1".into()));
-        }
-        if self.own {
-            parts.push(("own", "1".into()));
-        }
-        if self.large {
-            parts.push(("large", "1".into()));
-        }
-        if self.negative {
-            parts.push(("negative", "1".into()));
+        for (key, on) in flags {
+            if on {
+                param(key, "1");
+            }
         }
         if let Some((date, id)) = &self.after {
-            parts.push(("after", format!("{date}_{id}")));
+            param("after", &format!("{date}_{id}"));
         }
-        parts.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
     }
 
     /// The evidence page of `import_id` for this filter.
     pub fn href(&self, import_id: crate::shared::ImportId) -> String {
-        format!("/applications/{import_id}/evidence?{}", self.to_query())
+        let mut out = format!("/applications/{import_id}/evidence?");
+        self.write_query(&mut out);
+        out
     }
 
     /// What the filter shows, in words: the page's heading.
@@ -209,6 +215,24 @@ mod tests {
 
     fn url_get(query: &str, key: &str) -> Option<String> {
         url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+    }
+
+    #[test]
+    fn links_carry_their_parameters_in_a_fixed_order_encoded() {
+        let f = EvidenceFilter {
+            month: Some("2026-05".into()),
+            flow: Some(Flow::Out),
+            party: Some("A&B Sp. z o.o.".into()),
+            cash: true,
+            large: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            f.href(crate::shared::ImportId(7)),
+            "/applications/7/evidence?month=2026-05&flow=out&party=A%26B%20Sp.%20z%20o.o.&cash=1&large=1"
+        );
+        assert_eq!(EvidenceFilter::default().href(crate::shared::ImportId(7)), "/applications/7/evidence?");
+        assert_eq!(EvidenceFilter { own: true, ..Default::default() }.to_query(), "own=1");
     }
 
     #[test]
