@@ -7,25 +7,31 @@ pub fn format_minor(minor: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
-/// Human display with thousands separators: `-123456` → `"-1 234.56"`.
+/// Human display with thousands separators: `-123456` → `"-1 234.56"` (the gaps are U+00A0, so an amount never
+/// breaks across lines). The same text as [`format_minor`] but for the grouping.
 pub fn display_minor(minor: i64) -> String {
     let abs = minor.unsigned_abs();
-    let int = (abs / 100).to_string();
-    let mut out = String::with_capacity(int.len() * 2 + 4);
+    let mut out = String::with_capacity(32);
     if minor < 0 {
         out.push('-');
     }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
+    group_thousands(abs / 100, '\u{a0}', &mut out);
     let cents = (abs % 100) as u8;
     out.push('.');
     out.push(char::from(b'0' + cents / 10));
     out.push(char::from(b'0' + cents % 10));
     out
+}
+
+/// Appends `value`'s digits to `out` with `separator` between groups of three: `1234567` → `1␣234␣567`.
+pub fn group_thousands(value: u64, separator: char, out: &mut String) {
+    let digits = value.to_string();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
 }
 
 /// `"-12.30"` → `-1230`: the exact inverse of [`format_minor`] (sign, digits, a dot, two decimals).
@@ -119,5 +125,19 @@ mod tests {
         assert_eq!(display_minor(-5), "-0.05");
         assert_eq!(display_minor(100_000), "1\u{a0}000.00");
         assert_eq!(display_minor(i64::MIN), "-92\u{a0}233\u{a0}720\u{a0}368\u{a0}547\u{a0}758.08");
+    }
+
+    #[test]
+    fn thousands_are_grouped_from_the_right() {
+        let grouped = |v: u64| {
+            let mut out = String::from(">");
+            group_thousands(v, '_', &mut out);
+            out
+        };
+        assert_eq!(grouped(0), ">0");
+        assert_eq!(grouped(999), ">999");
+        assert_eq!(grouped(1_000), ">1_000");
+        assert_eq!(grouped(12_345_678), ">12_345_678");
+        assert_eq!(grouped(u64::MAX), ">18_446_744_073_709_551_615");
     }
 }

@@ -78,16 +78,16 @@ pub fn contains_text(b: &mut Binds, columns: &[&str], text: &str) -> String {
             })
             .collect::<Vec<String>>()
             .join(" ");
-        (b.push_text(like_pattern(&text.to_uppercase())), b.push_text(like_pattern(&title)))
+        [b.push_text(like_pattern(&text.to_uppercase())), b.push_text(like_pattern(&title))]
     });
     let parts: Vec<String> = columns
         .iter()
-        .map(|c| match &other_cases {
-            None => format!("LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\'"),
-            Some((upper, title)) => format!(
-                "LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\' OR COALESCE({c}, '') LIKE {upper} ESCAPE '\\'
-                 OR COALESCE({c}, '') LIKE {title} ESCAPE '\\'"
-            ),
+        .map(|c| {
+            let mut part = format!("LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\'");
+            for case in other_cases.iter().flatten() {
+                part.push_str(&format!(" OR COALESCE({c}, '') LIKE {case} ESCAPE '\\'"));
+            }
+            part
         })
         .collect();
     format!("({})", parts.join(" OR "))

@@ -124,7 +124,6 @@ impl EvidenceFilter {
             out.push('=');
             encode_into(out, value);
         };
-        let flags = [("cash", self.cash), ("own", self.own), ("large", self.large), ("negative", self.negative)];
         for (key, value) in [("month", &self.month), ("from", &self.from), ("to", &self.to)] {
             if let Some(v) = value {
                 param(key, v);
@@ -138,7 +137,7 @@ impl EvidenceFilter {
                 param(key, v);
             }
         }
-        for (key, on) in flags {
+        for (key, on) in [("cash", self.cash), ("own", self.own), ("large", self.large), ("negative", self.negative)] {
             if on {
                 param(key, "1");
             }

@@ -3,7 +3,7 @@
 use crate::review::model::analysis::{Analysis, MonthFlow};
 use crate::review::model::evidence::{EvidenceFilter, Flow};
 use crate::review::model::income::IncomeConfirmation;
-use crate::shared::money::display_minor;
+use crate::shared::money::{display_minor, group_thousands};
 use crate::shared::ImportId;
 use leptos::prelude::*;
 
@@ -266,19 +266,12 @@ fn coord(v: f64) -> String {
 /// An axis value in whole units (`12 345`), short enough for the margin.
 fn axis_value(minor: i64) -> String {
     let whole = (minor as f64 / 100.0).round() as i64;
-    let digits = whole.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(c);
-    }
+    let mut out = String::with_capacity(24);
     if whole < 0 {
-        format!("−{grouped}")
-    } else {
-        grouped
+        out.push('−');
     }
+    group_thousands(whole.unsigned_abs(), '\u{202f}', &mut out);
+    out
 }
 
 /// `2025-03` → `03`, with the year on January and on the first month shown.
