@@ -67,23 +67,26 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     use crate::platform::state::AppState;
     let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
-    let import = reads::find_in(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
+    // The import row once: its summary with the stored figures, the open approval, the dates covered and the
+    // application to take up next.
+    let (import, case) =
+        super::server::case::open(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
     let accounts = reads::accounts(&state.db, &import).await?;
     let owners = reads::owners(&state.db, &import).await?;
     let first_pages = search::first_pages(&state.db, &import, &accounts, &owners).await?;
     let summary = import.summary();
     let analysis = if summary.status.is_finished() && summary.erased_at.is_none() {
-        Some(super::server::analysis::stored_or_analyse(&state.db, &import, &owners).await?)
+        Some(super::server::analysis::from_stored(&state.db, &import, case.figures, &owners).await?)
     } else {
         None
     };
-    let (approval_request, second_approval_required) = decide::approval_state(&state.db, &import, &user).await?;
+    let (approval_request, second_approval_required) = decide::approval_state(case.approval, &user);
     let assignable =
         if user.role.can_decide() { super::server::case::assignable(&state.db, &user).await? } else { vec![] };
     Ok(ApplicationDetail {
         assignee: import.summary().assignee_email.clone(),
         notes: super::server::case::notes(&state.db, &import).await?,
-        next_unassigned: super::server::case::next_unassigned(&state.db, &import).await?,
+        next_unassigned: case.next_unassigned,
         assignable,
         approval_request,
         second_approval_required,
@@ -91,7 +94,7 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
         owners,
         accounts,
         first_pages,
-        dates_covered: search::dates_covered(&state.db, &import).await?,
+        dates_covered: case.dates.range(),
         decisions: decide::decisions(&state.db, &import).await?,
         can_decide: user.role.can_decide(),
         can_erase: user.role.can_manage_team(),

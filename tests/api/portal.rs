@@ -33,15 +33,29 @@ async fn another_organisation_cannot_see_an_application_its_transactions_or_its_
     let app = spawn_app().await;
     let (client_id, _, owner) = app.business("owner@alpha.example").await;
     let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    let id = import_id.to_string();
+    // Queued: no transactions, so no dates covered and no figures yet.
+    let queued = application_json(&app, &owner, &id).await;
+    assert!(queued["dates_covered"].is_null(), "{}", queued["dates_covered"]);
+    assert!(queued["analysis"].is_null());
     app.run_imports().await;
     let account_id = app.first_account(import_id).await;
-    let id = import_id.to_string();
     let account = account_id.to_string();
 
-    // The owner sees it.
-    let mine = app.post_form_with(&owner, "/api/applications/get", &[("import_id", &id)]).await;
-    assert_eq!(mine.status(), 200);
-    assert!(mine.text().await.unwrap().contains("Jan Kowalski"));
+    // The owner sees it, with the first and last day of its transactions (read with the import row).
+    let mine = application_json(&app, &owner, &id).await;
+    assert!(mine.to_string().contains("Jan Kowalski"));
+    let (oldest, newest): (String, String) = sqlx::query_as(
+        "SELECT MIN(t.transaction_on), MAX(t.transaction_on) FROM import_transaction t
+         JOIN import_account a ON a.import_account_id = t.import_account_id WHERE a.import_id = $1",
+    )
+    .bind(import_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(oldest < newest);
+    assert_eq!(mine["dates_covered"], serde_json::json!([oldest, newest]));
+    assert!(mine["analysis"]["months"].as_array().is_some_and(|m| !m.is_empty()));
     let page = owner.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Jan Kowalski"));
 
@@ -72,6 +86,12 @@ async fn another_organisation_cannot_see_an_application_its_transactions_or_its_
     // Signed out: nothing at all.
     let r = app.post_form_with(&client(), "/api/applications/get", &[("import_id", &id)]).await;
     assert_eq!(app_error(r).await, AppError::Unauthenticated);
+}
+
+async fn application_json(app: &TestApp, c: &reqwest::Client, id: &str) -> serde_json::Value {
+    let r = app.post_form_with(c, "/api/applications/get", &[("import_id", id)]).await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -67,6 +67,24 @@ pub async fn find_in(
     Ok(summary.map(|summary| OwnedImport { summary, organisation_id }))
 }
 
+/// [`find_in`] with `extra` columns (or expressions over `import`) of the same row, decoded as `T`: a page that
+/// needs both reads the import row once.
+pub async fn find_in_with<T>(
+    db: &Db,
+    organisation_id: OrganisationId,
+    import_id: ImportId,
+    extra: &str,
+) -> ServerResult<Option<(OwnedImport, T)>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    use sqlx::FromRow;
+    let sql = format!("SELECT {SUMMARY_COLUMNS}, {extra} FROM import WHERE import_id = $1 AND organisation_id = $2");
+    let row = sqlx::query(&sql).bind(import_id).bind(organisation_id).fetch_optional(&db.pool).await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some((OwnedImport { summary: ImportSummary::from_row(&row)?, organisation_id }, T::from_row(&row)?)))
+}
+
 /// The newest imports of an organisation.
 pub async fn latest(db: &Db, organisation_id: OrganisationId, limit: i64) -> ServerResult<Vec<ImportSummary>> {
     let sql = format!(

@@ -4,7 +4,6 @@
 
 use crate::banks::model::Owner;
 use crate::banks::server::{BankAccount, BankTransaction};
-use crate::imports::model::ImportStatus;
 use crate::imports::server::reads::{self, OwnedImport};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
@@ -448,19 +447,39 @@ fn analyse_stored(
 /// The stored analysis of a finished import (computing and storing it first if it is missing), with the check of
 /// the business's `applicantName` against the owners.
 pub async fn stored_or_analyse(db: &Db, import: &OwnedImport, owners: &[Owner]) -> ServerResult<Analysis> {
-    // One read of the import row for the stored figures, whether they may be kept, and the stated name.
-    let (stored, status, applicant): (Option<String>, String, Option<String>) =
-        sqlx::query_as("SELECT analysis_json, status, applicant_name FROM import WHERE import_id = $1")
+    let stored: StoredFigures =
+        sqlx::query_as(&format!("SELECT {STORED_FIGURES_COLUMNS} FROM import WHERE import_id = $1"))
             .bind(import.id())
             .fetch_one(&db.pool)
             .await?;
-    let analysis = match stored.and_then(|json| serde_json::from_str(&json).ok()) {
+    from_stored(db, import, stored, owners).await
+}
+
+/// The import row's columns behind [`from_stored`], for a read that already fetches the row.
+pub const STORED_FIGURES_COLUMNS: &str = "analysis_json, applicant_name";
+
+/// The figures kept with an import and the name the business stated for the applicant.
+#[derive(sqlx::FromRow)]
+pub struct StoredFigures {
+    analysis_json: Option<String>,
+    applicant_name: Option<String>,
+}
+
+/// The analysis from the figures read with the import: the stored ones, else computed (and kept once the
+/// import has finished), with the check of the stated name against `owners`.
+pub async fn from_stored(
+    db: &Db,
+    import: &OwnedImport,
+    stored: StoredFigures,
+    owners: &[Owner],
+) -> ServerResult<Analysis> {
+    let analysis = match stored.analysis_json.and_then(|json| serde_json::from_str(&json).ok()) {
         Some(analysis) => analysis,
         // Data still arriving: show the figures so far, but keep only those of a finished import.
-        None if !ImportStatus::parse(&status).is_ok_and(ImportStatus::is_finished) => analyse(db, import).await?,
+        None if !import.status().is_finished() => analyse(db, import).await?,
         None => store(db, import).await?,
     };
-    let Some(applicant) = applicant else { return Ok(analysis) };
+    let Some(applicant) = stored.applicant_name else { return Ok(analysis) };
     let names = owners.iter().map(|o| o.name.clone()).collect();
     Ok(analysis.with_owner_check(OwnerCheck::new(&applicant, names)))
 }

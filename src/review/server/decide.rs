@@ -24,25 +24,36 @@ pub async fn decisions(db: &Db, import: &OwnedImport) -> ServerResult<Vec<Decisi
     .await?)
 }
 
+/// The import row's columns behind [`approval_state`], for a read that already fetches the row; the policy is
+/// the organisation's.
+pub const APPROVAL_COLUMNS: &str = "approval_requested_by, approval_requested_email, approval_requested_note,
+    approval_requested_at,
+    (SELECT o.require_second_approval FROM organisation o WHERE o.organisation_id = import.organisation_id)
+        AS require_second_approval";
+
+/// An import's open four-eyes request and the organisation's policy, as [`APPROVAL_COLUMNS`] read them.
+#[derive(sqlx::FromRow)]
+pub struct ApprovalColumns {
+    approval_requested_by: Option<i64>,
+    approval_requested_email: Option<String>,
+    approval_requested_note: Option<String>,
+    approval_requested_at: Option<i64>,
+    require_second_approval: i64,
+}
+
 /// The approval waiting for a second reviewer, as `viewer` sees it, and whether the organisation requires
-/// second approvals (one read: the panel shows both).
-pub async fn approval_state(
-    db: &Db,
-    import: &OwnedImport,
-    viewer: &CurrentUser,
-) -> ServerResult<(Option<ApprovalRequest>, bool)> {
-    let row: Option<DecisionState> = sqlx::query_as(&format!("{STATE_SELECT} WHERE i.import_id = $1"))
-        .bind(import.id())
-        .fetch_optional(&db.pool)
-        .await?;
-    let required = row.as_ref().is_some_and(|r| r.require_second_approval != 0);
-    let request = row.and_then(|r| r.request()).map(|r| ApprovalRequest {
-        by_viewer: r.by == viewer.user_id,
-        approver_email: r.email,
-        note: r.note,
-        requested_at: r.at,
-    });
-    Ok((request, required))
+/// second approvals (the panel shows both).
+pub fn approval_state(row: ApprovalColumns, viewer: &CurrentUser) -> (Option<ApprovalRequest>, bool) {
+    let request = match (row.approval_requested_by, row.approval_requested_at) {
+        (Some(by), Some(at)) => Some(ApprovalRequest {
+            by_viewer: UserId(by) == viewer.user_id,
+            approver_email: row.approval_requested_email.unwrap_or_default(),
+            note: row.approval_requested_note.unwrap_or_default(),
+            requested_at: at,
+        }),
+        _ => None,
+    };
+    (request, row.require_second_approval != 0)
 }
 
 /// What a reviewer asks for on the decision panel.
@@ -69,37 +80,28 @@ pub enum DecideOutcome {
     NothingWaiting,
 }
 
-const STATE_SELECT: &str = "SELECT i.decision, i.status, i.owner_external_id, i.approval_requested_by,
-        i.approval_requested_email, i.approval_requested_note, i.approval_requested_at, o.require_second_approval
-    FROM import i JOIN organisation o ON o.organisation_id = i.organisation_id";
-
 /// An import's decision as stored, with its open approval request and the organisation's policy.
 #[derive(sqlx::FromRow)]
 struct DecisionState {
     decision: String,
     status: String,
     owner_external_id: Option<String>,
-    approval_requested_by: Option<i64>,
-    approval_requested_email: Option<String>,
-    approval_requested_note: Option<String>,
-    approval_requested_at: Option<i64>,
-    require_second_approval: i64,
+    #[sqlx(flatten)]
+    approval: ApprovalColumns,
 }
 
 struct OpenRequest {
     by: UserId,
     email: String,
-    note: String,
     at: i64,
 }
 
 impl DecisionState {
     fn request(&self) -> Option<OpenRequest> {
         Some(OpenRequest {
-            by: UserId(self.approval_requested_by?),
-            email: self.approval_requested_email.clone().unwrap_or_default(),
-            note: self.approval_requested_note.clone().unwrap_or_default(),
-            at: self.approval_requested_at?,
+            by: UserId(self.approval.approval_requested_by?),
+            email: self.approval.approval_requested_email.clone().unwrap_or_default(),
+            at: self.approval.approval_requested_at?,
         })
     }
 }
@@ -117,12 +119,14 @@ pub async fn decide(
 ) -> ServerResult<DecideOutcome> {
     for _ in 0..3 {
         let mut tx = db.begin().await?;
-        let row: Option<DecisionState> =
-            sqlx::query_as(&format!("{STATE_SELECT} WHERE i.import_id = $1 AND i.organisation_id = $2"))
-                .bind(import_id)
-                .bind(reviewer.organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let row: Option<DecisionState> = sqlx::query_as(&format!(
+            "SELECT decision, status, owner_external_id, {APPROVAL_COLUMNS} FROM import
+                 WHERE import_id = $1 AND organisation_id = $2"
+        ))
+        .bind(import_id)
+        .bind(reviewer.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some(state) = row else { return Ok(DecideOutcome::NotFound) };
         if !ImportStatus::parse(&state.status).is_ok_and(ImportStatus::is_finished) {
             return Ok(DecideOutcome::NotFinished);
@@ -147,7 +151,7 @@ pub async fn decide(
                 tx.commit().await?;
                 return Ok(DecideOutcome::SentBack);
             }
-            (DecideAction::Approve, None) if state.require_second_approval != 0 => {
+            (DecideAction::Approve, None) if state.approval.require_second_approval != 0 => {
                 let opened = sqlx::query(
                     "UPDATE import SET approval_requested_by = $1, approval_requested_email = $2,
                         approval_requested_note = $3, approval_requested_at = $4, updated_at = $4

@@ -131,19 +131,34 @@ pub async fn counts(db: &Db, organisation_id: OrganisationId) -> ServerResult<Co
 
 /// Oldest and newest transaction dates of an import.
 pub async fn dates_covered(db: &Db, import: &OwnedImport) -> ServerResult<Option<(String, String)>> {
-    // Per account, so each end is one step down the (account, date) index instead of a scan of every row.
-    let row: (Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT MIN(oldest), MAX(newest) FROM (
-             SELECT (SELECT MIN(t.transaction_on) FROM import_transaction t
-                     WHERE t.import_account_id = a.import_account_id) AS oldest,
-                    (SELECT MAX(t.transaction_on) FROM import_transaction t
-                     WHERE t.import_account_id = a.import_account_id) AS newest
-             FROM import_account a WHERE a.import_id = $1) AS ends",
-    )
-    .bind(import.id())
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(row.0.zip(row.1))
+    let dates: DatesCovered =
+        sqlx::query_as(&format!("SELECT {DATES_COVERED_COLUMNS} FROM import WHERE import_id = $1"))
+            .bind(import.id())
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(dates.range())
+}
+
+/// [`dates_covered`] as expressions over the `import` row, for a read that already fetches the row. Per account,
+/// so each end is one step down the (account, date) index instead of a scan of every row.
+pub const DATES_COVERED_COLUMNS: &str = "(SELECT MIN((SELECT MIN(t.transaction_on) FROM import_transaction t
+        WHERE t.import_account_id = a.import_account_id)) FROM import_account a WHERE a.import_id = import.import_id)
+        AS oldest_on,
+    (SELECT MAX((SELECT MAX(t.transaction_on) FROM import_transaction t
+        WHERE t.import_account_id = a.import_account_id)) FROM import_account a WHERE a.import_id = import.import_id)
+        AS newest_on";
+
+/// An import's first and last transaction dates, as [`DATES_COVERED_COLUMNS`] read them.
+#[derive(sqlx::FromRow)]
+pub struct DatesCovered {
+    oldest_on: Option<String>,
+    newest_on: Option<String>,
+}
+
+impl DatesCovered {
+    pub fn range(self) -> Option<(String, String)> {
+        self.oldest_on.zip(self.newest_on)
+    }
 }
 
 /// A transaction with its row id, the tie-breaker of every keyset.
