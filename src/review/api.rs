@@ -69,8 +69,9 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
     let state = AppState::from_context()?;
     // The import row once: its summary with the stored figures, the open approval, the dates covered and the
     // application to take up next.
-    let (import, case) =
-        super::server::case::open(&state.db, user.organisation_id, import_id).await?.ok_or(AppError::NotFound)?;
+    let (import, case) = super::server::application::open(&state.db, user.organisation_id, import_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let accounts = reads::accounts(&state.db, &import).await?;
     let owners = reads::owners(&state.db, &import).await?;
     let first_pages = search::first_pages(&state.db, &import, &accounts, &owners).await?;

@@ -3,16 +3,12 @@
 use crate::account::model::AuditAction;
 use crate::account::server::audit::{self, NewAuditEvent};
 use crate::account::server::users::CurrentUser;
-use crate::imports::model::{Decision, ImportStatus};
-use crate::imports::server::reads::{self, OwnedImport};
+use crate::imports::server::reads::OwnedImport;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::now_ms;
 use crate::review::model::views::{Assignee, CaseNote};
-use crate::review::server::analysis::{StoredFigures, STORED_FIGURES_COLUMNS};
-use crate::review::server::decide::{ApprovalColumns, APPROVAL_COLUMNS};
-use crate::review::server::search::{DatesCovered, DATES_COVERED_COLUMNS};
-use crate::shared::{ImportId, OrganisationId, UserId};
+use crate::shared::{ImportId, UserId};
 
 pub async fn notes(db: &Db, import: &OwnedImport) -> ServerResult<Vec<CaseNote>> {
     Ok(sqlx::query_as(
@@ -22,43 +18,6 @@ pub async fn notes(db: &Db, import: &OwnedImport) -> ServerResult<Vec<CaseNote>>
     .bind(import.id())
     .fetch_all(&db.pool)
     .await?)
-}
-
-/// What the application page reads off the import row besides its summary, read with it in one statement.
-#[derive(sqlx::FromRow)]
-pub struct CaseRow {
-    #[sqlx(flatten)]
-    pub figures: StoredFigures,
-    #[sqlx(flatten)]
-    pub approval: ApprovalColumns,
-    #[sqlx(flatten)]
-    pub dates: DatesCovered,
-    pub next_unassigned: Option<ImportId>,
-}
-
-/// The import `import_id` of `organisation_id` with its [`CaseRow`], or `None` (another organisation's, or gone).
-pub async fn open(
-    db: &Db,
-    organisation_id: OrganisationId,
-    import_id: ImportId,
-) -> ServerResult<Option<(OwnedImport, CaseRow)>> {
-    let columns =
-        format!("{STORED_FIGURES_COLUMNS}, {APPROVAL_COLUMNS}, {DATES_COVERED_COLUMNS}, {}", next_unassigned_column());
-    reads::find_in_with(db, organisation_id, import_id, &columns).await
-}
-
-/// The application to take up next, as an expression over the `import` row: the oldest finished one of the same
-/// organisation that nobody is on and nobody has decided, other than this one.
-fn next_unassigned_column() -> String {
-    let [a, b, c] = ImportStatus::FINISHED.map(ImportStatus::as_str);
-    format!(
-        "(SELECT n.import_id FROM import n
-          WHERE n.organisation_id = import.organisation_id AND n.decision = '{pending}'
-             AND n.approval_requested_at IS NULL AND n.assignee_user_id IS NULL
-             AND n.status IN ('{a}', '{b}', '{c}') AND n.import_id <> import.import_id
-          ORDER BY n.created_at, n.import_id LIMIT 1) AS next_unassigned",
-        pending = Decision::Pending.as_str()
-    )
 }
 
 /// Members who may be put on a case: those who may decide.

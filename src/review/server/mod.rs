@@ -2,6 +2,7 @@
 //! the streamed exports.
 
 pub mod analysis;
+pub mod application;
 pub mod case;
 pub mod decide;
 pub mod erase;
