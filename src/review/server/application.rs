@@ -9,6 +9,7 @@ use crate::imports::server::reads::{self, OwnedImport};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::shared::{ImportId, OrganisationId};
+use std::sync::LazyLock;
 
 /// What the application page reads off the import row besides its summary, read with it in one statement.
 #[derive(sqlx::FromRow)]
@@ -28,9 +29,11 @@ pub async fn open(
     organisation_id: OrganisationId,
     import_id: ImportId,
 ) -> ServerResult<Option<(OwnedImport, CaseRow)>> {
-    let columns =
-        format!("{STORED_FIGURES_COLUMNS}, {APPROVAL_COLUMNS}, {DATES_COVERED_COLUMNS}, {}", next_unassigned_column());
-    reads::find_in_with(db, organisation_id, import_id, &columns).await
+    // Built once: the text depends only on constants.
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        format!("{STORED_FIGURES_COLUMNS}, {APPROVAL_COLUMNS}, {DATES_COVERED_COLUMNS}, {}", next_unassigned_column())
+    });
+    reads::find_in_with(db, organisation_id, import_id, &COLUMNS).await
 }
 
 /// The application to take up next, as an expression over the `import` row: the oldest finished one of the same

@@ -44,16 +44,32 @@ pub struct ApprovalColumns {
 /// The approval waiting for a second reviewer, as `viewer` sees it, and whether the organisation requires
 /// second approvals (the panel shows both).
 pub fn approval_state(row: ApprovalColumns, viewer: &CurrentUser) -> (Option<ApprovalRequest>, bool) {
-    let request = match (row.approval_requested_by, row.approval_requested_at) {
-        (Some(by), Some(at)) => Some(ApprovalRequest {
-            by_viewer: UserId(by) == viewer.user_id,
-            approver_email: row.approval_requested_email.unwrap_or_default(),
-            note: row.approval_requested_note.unwrap_or_default(),
-            requested_at: at,
-        }),
-        _ => None,
-    };
+    let request = row.request().map(|r| ApprovalRequest {
+        by_viewer: r.by == viewer.user_id,
+        approver_email: r.email,
+        note: r.note,
+        requested_at: r.at,
+    });
     (request, row.require_second_approval != 0)
+}
+
+struct OpenRequest {
+    by: UserId,
+    email: String,
+    note: String,
+    at: i64,
+}
+
+impl ApprovalColumns {
+    /// The open request, if one waits (an approver and a time).
+    fn request(&self) -> Option<OpenRequest> {
+        Some(OpenRequest {
+            by: UserId(self.approval_requested_by?),
+            email: self.approval_requested_email.clone().unwrap_or_default(),
+            note: self.approval_requested_note.clone().unwrap_or_default(),
+            at: self.approval_requested_at?,
+        })
+    }
 }
 
 /// What a reviewer asks for on the decision panel.
@@ -90,22 +106,6 @@ struct DecisionState {
     approval: ApprovalColumns,
 }
 
-struct OpenRequest {
-    by: UserId,
-    email: String,
-    at: i64,
-}
-
-impl DecisionState {
-    fn request(&self) -> Option<OpenRequest> {
-        Some(OpenRequest {
-            by: UserId(self.approval.approval_requested_by?),
-            email: self.approval.approval_requested_email.clone().unwrap_or_default(),
-            at: self.approval.approval_requested_at?,
-        })
-    }
-}
-
 /// Records one step of the decision in one transaction with its history row, audit entry and (for a final
 /// decision) webhook. Every update is guarded on the state it read, so two reviewers acting at once both
 /// land in order, and an approval can never be confirmed by the reviewer who gave it.
@@ -131,7 +131,7 @@ pub async fn decide(
         if !ImportStatus::parse(&state.status).is_ok_and(ImportStatus::is_finished) {
             return Ok(DecideOutcome::NotFinished);
         }
-        let request = state.request();
+        let request = state.approval.request();
         let subject = Some(format!("application #{import_id}"));
         let now = now_ms();
         match (action, &request) {
