@@ -4,13 +4,14 @@
 use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use crate::review::api::get_evidence;
-use crate::review::model::evidence::{EvidenceFilter, EVIDENCE_ROWS};
+use crate::review::model::evidence::{EvidenceFilter, EvidenceRow, EVIDENCE_ROWS};
 use crate::shared::money::display_minor;
 use crate::shared::query::encode;
 use crate::shared::ImportId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use maud::html;
 
 #[component]
 pub fn EvidencePage() -> impl IntoView {
@@ -53,20 +54,7 @@ pub fn EvidencePage() -> impl IntoView {
                                             <th>"Date"</th><th class="num">"Amount"</th><th>"Title"</th><th>"Party"</th>
                                             <th>"Kind"</th><th>"Account"</th>
                                         </tr></thead>
-                                        <tbody>
-                                            {p.rows.into_iter().map(|r| {
-                                                let t = r.transaction;
-                                                let sign = if t.amount_minor < 0 { "amount neg" } else { "amount pos" };
-                                                view! { <tr>
-                                                    <td>{t.transaction_on}</td>
-                                                    <td class=format!("num {sign}") data-minor=t.amount_minor.to_string()>{format!("{} {}", display_minor(t.amount_minor), currency)}</td>
-                                                    <td>{t.title}</td>
-                                                    <td>{t.party.unwrap_or_default()}<br/><small class="muted">{t.party_iban.unwrap_or_default()}</small></td>
-                                                    <td>{t.kind}<br/><super::detail::LabelList labels=t.labels.clone()/></td>
-                                                    <td><code>{r.account_iban}</code></td>
-                                                </tr> }
-                                            }).collect_view()}
-                                        </tbody>
+                                        <tbody inner_html=evidence_rows_html(&p.rows, &currency)></tbody>
                                     </table>
                                 </div>
                                 {(shown == 0).then(|| view! { <p class="muted">"No transactions stand behind this figure."</p> })}
@@ -81,4 +69,24 @@ pub fn EvidencePage() -> impl IntoView {
             </Suspense>
         </PortalPage>
     }
+}
+
+/// The listed transactions, written as one escaped string like the application page's rows.
+fn evidence_rows_html(rows: &[EvidenceRow], currency: &str) -> String {
+    html! {
+        @for r in rows {
+            @let t = &r.transaction;
+            tr {
+                td { (t.transaction_on) }
+                td class=(if t.amount_minor < 0 { "num amount neg" } else { "num amount pos" }) data-minor=(t.amount_minor) {
+                    (display_minor(t.amount_minor)) " " (currency)
+                }
+                td { (t.title) }
+                td { (t.party.as_deref().unwrap_or_default()) br; small.muted { (t.party_iban.as_deref().unwrap_or_default()) } }
+                td { (t.kind) br; (super::detail::label_list(&t.labels)) }
+                td { code { (r.account_iban) } }
+            }
+        }
+    }
+    .into_string()
 }
