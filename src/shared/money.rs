@@ -23,6 +23,14 @@ pub fn display_minor(minor: i64) -> String {
     out
 }
 
+/// [`display_minor`] with its currency: `-123456, "PLN"` → `"-1 234.56 PLN"`.
+pub fn display_amount(minor: i64, currency: &str) -> String {
+    let mut out = display_minor(minor);
+    out.push(' ');
+    out.push_str(currency);
+    out
+}
+
 /// Appends `value`'s digits to `out` with `separator` between groups of three: `1234567` → `1␣234␣567`.
 pub fn group_thousands(value: u64, separator: char, out: &mut String) {
     let digits = value.to_string();
@@ -125,6 +133,7 @@ mod tests {
         assert_eq!(display_minor(-5), "-0.05");
         assert_eq!(display_minor(100_000), "1\u{a0}000.00");
         assert_eq!(display_minor(i64::MIN), "-92\u{a0}233\u{a0}720\u{a0}368\u{a0}547\u{a0}758.08");
+        assert_eq!(display_amount(-123_456, "PLN"), "-1\u{a0}234.56 PLN");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use crate::review::model::analysis::{Analysis, MonthFlow};
 use crate::review::model::evidence::{EvidenceFilter, Flow};
 use crate::review::model::income::IncomeConfirmation;
-use crate::shared::money::{display_minor, group_thousands};
+use crate::shared::money::{display_amount, display_minor, group_thousands};
 use crate::shared::ImportId;
 use leptos::prelude::*;
 use maud::{html, Markup};
@@ -17,11 +17,6 @@ use maud::{html, Markup};
 /// The evidence page of a month's money in or out.
 fn month_href(import_id: ImportId, month: &str, flow: Flow) -> String {
     EvidenceFilter { month: Some(month.to_string()), flow: Some(flow), ..Default::default() }.href(import_id)
-}
-
-/// An amount with its currency: `-1 234.56 PLN`.
-fn money(minor: i64, currency: &str) -> String {
-    format!("{} {currency}", display_minor(minor))
 }
 
 #[component]
@@ -67,11 +62,11 @@ fn figures(a: &Analysis, import_id: ImportId) -> Markup {
                         @for i in &a.income {
                             li {
                                 strong { (i.party) }
-                                (format!(": about {} in {} months", money(i.average_minor, currency), i.months))
+                                (format!(": about {} in {} months", display_amount(i.average_minor, currency), i.months))
                                 " · "
                                 a href=(EvidenceFilter { party: Some(i.party.clone()), flow: Some(Flow::In), ..Default::default() }.href(import_id))
                                     data-evidence-minor=(i.total_minor) data-evidence-count=(i.payments) {
-                                    (format!("{} payments, {}", i.payments, money(i.total_minor, currency)))
+                                    (format!("{} payments, {}", i.payments, display_amount(i.total_minor, currency)))
                                 }
                             }
                         }
@@ -91,7 +86,7 @@ fn figures(a: &Analysis, import_id: ImportId) -> Markup {
                 p data-testid="cash" {
                     "Cash withdrawn: "
                     a href=(EvidenceFilter { cash: true, ..Default::default() }.href(import_id)) data-evidence-minor=(-a.cash_withdrawn_minor) {
-                        (money(a.cash_withdrawn_minor, currency))
+                        (display_amount(a.cash_withdrawn_minor, currency))
                     }
                 }
                 table.compact {
@@ -103,7 +98,7 @@ fn figures(a: &Analysis, import_id: ImportId) -> Markup {
                                         data-evidence-minor=(k.total_minor) data-evidence-count=(k.count) { (k.kind) }
                                 }
                                 td.num { (k.count) }
-                                td.num { (money(k.total_minor, currency)) }
+                                td.num { (display_amount(k.total_minor, currency)) }
                             }
                         }
                     }
@@ -118,8 +113,8 @@ fn figures(a: &Analysis, import_id: ImportId) -> Markup {
                     @for m in &a.months {
                         tr {
                             td { (m.month) }
-                            td.num { a href=(month_href(import_id, &m.month, Flow::In)) data-evidence-minor=(m.inflow_minor) { (money(m.inflow_minor, currency)) } }
-                            td.num { a href=(month_href(import_id, &m.month, Flow::Out)) data-evidence-minor=(m.outflow_minor) { (money(m.outflow_minor, currency)) } }
+                            td.num { a href=(month_href(import_id, &m.month, Flow::In)) data-evidence-minor=(m.inflow_minor) { (display_amount(m.inflow_minor, currency)) } }
+                            td.num { a href=(month_href(import_id, &m.month, Flow::Out)) data-evidence-minor=(m.outflow_minor) { (display_amount(m.outflow_minor, currency)) } }
                             td.num { (m.transactions) }
                             td.num { (m.end_balance_minor.map(display_minor).unwrap_or_default()) }
                             td class=(if m.lowest_balance_minor.is_some_and(|l| l < 0) { "num amount neg" } else { "num" }) {
@@ -150,7 +145,7 @@ fn signals(a: &Analysis, import_id: ImportId) -> Markup {
                         (format!(" · {} ({}) · ", s.party, if s.flow == "in" { "money in" } else { "money out" }))
                         a href=(EvidenceFilter { party: Some(s.party.clone()), flow: Some(flow), ..Default::default() }.href(import_id))
                             data-evidence-minor=(s.total_minor) data-evidence-count=(s.count) {
-                            (format!("{} payments, {}", s.count, money(s.total_minor, currency)))
+                            (format!("{} payments, {}", s.count, display_amount(s.total_minor, currency)))
                         }
                         small.muted { (format!(" rule: {}", s.rule)) }
                     }
@@ -186,10 +181,10 @@ fn obligations(a: &Analysis, import_id: ImportId) -> Markup {
     html! {
         h3 { "Obligations and affordability" }
         dl.facts data-testid="affordability" {
-            dt { "Confirmed income" } dd { (format!("{} {} a month", display_minor(f.income_minor), f.currency)) }
-            dt { "Obligations" } dd { (format!("− {} {}", display_minor(f.obligations_minor), f.currency)) }
-            dt { "Typical living costs" } dd { (format!("− {} {}", display_minor(f.living_costs_minor), f.currency)) }
-            dt { "Disposable income" } dd { strong { (format!("{} {} a month", display_minor(f.disposable_minor), f.currency)) } }
+            dt { "Confirmed income" } dd { (format!("{} a month", display_amount(f.income_minor, &f.currency))) }
+            dt { "Obligations" } dd { (format!("− {}", display_amount(f.obligations_minor, &f.currency))) }
+            dt { "Typical living costs" } dd { (format!("− {}", display_amount(f.living_costs_minor, &f.currency))) }
+            dt { "Disposable income" } dd { strong { (format!("{} a month", display_amount(f.disposable_minor, &f.currency))) } }
         }
         p.hint { "Monthly averages over the 90 days up to the application. Living costs are money out labelled living (food, fuel, health, transport)." }
         @if a.assessment.obligations.is_empty() {
@@ -211,7 +206,7 @@ fn obligations(a: &Analysis, import_id: ImportId) -> Markup {
                                 td { (o.category.trim_start_matches("obligations:").replace('-', " ")) }
                                 td { (o.payee) }
                                 td { (format!("day {} · {} months in a row", o.day_of_month, o.months_seen)) br; small.muted { (o.reason) } }
-                                td.num { a href=(href) data-evidence-minor=(-o.last_90_days_minor) { (money(o.last_90_days_minor, &o.currency)) } }
+                                td.num { a href=(href) data-evidence-minor=(-o.last_90_days_minor) { (display_amount(o.last_90_days_minor, &o.currency)) } }
                                 td.num { (display_minor(o.monthly_minor)) }
                             }
                         }
@@ -234,7 +229,7 @@ fn income_confirmation(c: &IncomeConfirmation, import_id: ImportId) -> Markup {
             Some(m) => filter.month = Some(m.to_string()),
             None => (filter.from, filter.to) = (Some(c.window_from.clone()), Some(c.as_of.clone())),
         }
-        html! { a href=(filter.href(import_id)) data-evidence-minor=(minor) { (money(minor, currency)) } }
+        html! { a href=(filter.href(import_id)) data-evidence-minor=(minor) { (display_amount(minor, currency)) } }
     };
     html! {
         h3 { "Income confirmation" }
@@ -265,7 +260,7 @@ fn income_confirmation(c: &IncomeConfirmation, import_id: ImportId) -> Markup {
                                     td.num { (cell(&s.payer, Some(month), *minor, &s.currency)) }
                                 }
                                 td.num { (cell(&s.payer, None, s.figures.last_90_days_minor, &s.currency)) }
-                                td.num { (money(s.figures.average_90_days_minor, &s.currency)) }
+                                td.num { (display_amount(s.figures.average_90_days_minor, &s.currency)) }
                             }
                         }
                     }

@@ -12,7 +12,7 @@ use crate::review::api::{
     get_application, list_transactions, AddApplicationNote, AssignApplication, DecideApplication, EraseApplication,
 };
 use crate::review::model::views::{ApplicationDetail, TransactionPage};
-use crate::shared::money::display_minor;
+use crate::shared::money::{display_amount, display_minor};
 use crate::shared::ImportId;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -410,8 +410,8 @@ fn AccountCard(import_id: ImportId, a: Account, first: TransactionPage) -> impl 
             <h3>{a.friendly_name.clone().unwrap_or_else(|| a.name.clone())}</h3>
             <dl class="facts">
                 <dt>"IBAN"</dt><dd><code data-testid="account-iban">{a.iban.clone()}</code></dd>
-                <dt>"Balance"</dt><dd>{format!("{} {}", display_minor(a.balance_minor), a.currency)}</dd>
-                <dt>"Available"</dt><dd>{format!("{} {}", display_minor(a.funds_available_minor), a.currency)}</dd>
+                <dt>"Balance"</dt><dd>{display_amount(a.balance_minor, &a.currency)}</dd>
+                <dt>"Available"</dt><dd>{display_amount(a.funds_available_minor, &a.currency)}</dd>
                 <dt>"Active since at least"</dt><dd>{a.active_since_at_least.clone()}</dd>
                 <dt>"Owners"</dt><dd>{owners}</dd>
                 <dt>"Transactions"</dt><dd>{a.transactions_count}{a.partial_due_to_timeout.0.then_some(" (partial: the bank stopped answering)")}</dd>
@@ -476,7 +476,7 @@ fn transaction_rows_html(rows: &[Transaction], currency: &str) -> String {
             tr {
                 td { (t.transaction_on) }
                 td class=(if t.amount_minor < 0 { "num amount neg" } else { "num amount pos" }) {
-                    (display_minor(t.amount_minor)) " " (currency)
+                    (display_amount(t.amount_minor, currency))
                 }
                 td { (t.title) }
                 td { (t.party.as_deref().unwrap_or_default()) br; small.muted { (t.party_iban.as_deref().unwrap_or_default()) } }

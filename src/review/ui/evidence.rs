@@ -5,7 +5,7 @@ use crate::components::error_view::ErrorMessage;
 use crate::components::layout::PortalPage;
 use crate::review::api::get_evidence;
 use crate::review::model::evidence::{EvidenceFilter, EvidenceRow, EVIDENCE_ROWS};
-use crate::shared::money::display_minor;
+use crate::shared::money::display_amount;
 use crate::shared::query::encode;
 use crate::shared::ImportId;
 use leptos::prelude::*;
@@ -42,7 +42,7 @@ pub fn EvidencePage() -> impl IntoView {
                             view! {
                                 <h1 data-testid="evidence-title">{p.description.clone()}</h1>
                                 <p data-testid="evidence-total">
-                                    <strong>{format!("{} {}", display_minor(p.total_minor), p.currency)}</strong>
+                                    <strong>{display_amount(p.total_minor, &p.currency)}</strong>
                                     {format!(" in {} transaction{}", p.count, if p.count == 1 { "" } else { "s" })}
                                 </p>
                                 {(p.count > shown).then(|| view! {
@@ -79,7 +79,7 @@ fn evidence_rows_html(rows: &[EvidenceRow], currency: &str) -> String {
             tr {
                 td { (t.transaction_on) }
                 td class=(if t.amount_minor < 0 { "num amount neg" } else { "num amount pos" }) data-minor=(t.amount_minor) {
-                    (display_minor(t.amount_minor)) " " (currency)
+                    (display_amount(t.amount_minor, currency))
                 }
                 td { (t.title) }
                 td { (t.party.as_deref().unwrap_or_default()) br; small.muted { (t.party_iban.as_deref().unwrap_or_default()) } }
