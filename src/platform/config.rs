@@ -48,6 +48,9 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` / `Forwarded` / `X-Forwarded-Proto` are believed (`APP_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpNet>,
     pub limits: LimitSettings,
+    /// `APP_MEMO_ENTRIES`: how many finished applications' page data this instance keeps in memory
+    /// (`platform::memo`; 0 turns the memo off).
+    pub memo_entries: usize,
 }
 
 /// Abuse limits; every one has its variable (README, `.env.example`).
@@ -246,6 +249,7 @@ impl Settings {
                 300,
             )?,
             public_url,
+            memo_entries: number("APP_MEMO_ENTRIES", var("APP_MEMO_ENTRIES"), 256)?,
             trusted_proxies: var("APP_TRUSTED_PROXIES").map(|v| parse_proxies(&v)).transpose()?.unwrap_or_default(),
             limits: LimitSettings {
                 hash_queue_wait: Duration::from_millis(number(

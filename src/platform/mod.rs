@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod memo;
 pub mod serve;
 pub mod startup;
 pub mod state;

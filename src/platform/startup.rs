@@ -46,6 +46,7 @@ impl Application {
         let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         let catalog = catalog(&settings, local)?;
+        let memo = Arc::new(super::memo::Memo::new(settings.memo_entries, MEMO_TIME_TO_LIVE));
         let state = AppState {
             leptos_options,
             db,
@@ -57,6 +58,7 @@ impl Application {
             import_summary: analysis::SUMMARIES,
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
             secrets: Arc::new(secrets),
+            memo,
         };
         let router = router(state.clone(), store.clone());
         Ok(Self { listener, router, state, store })
@@ -69,12 +71,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let deletion =
             tokio::spawn(self.store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(600)));
-        let limits = self.state.limits.clone();
+        let (limits, memo) = (self.state.limits.clone(), self.state.memo.clone());
         let sweeper = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 every.tick().await;
                 limits.sweep();
+                memo.sweep();
             }
         });
         let probes = tokio::spawn(probe_banks(self.state.catalog.clone()));
@@ -145,6 +148,9 @@ pub struct MaintenanceRun {
 }
 
 const RETENTION_JOB: &str = "retention";
+/// How long a memoised page read lives: views within a review session reuse it, and data another instance
+/// erased leaves this one's memory within minutes.
+const MEMO_TIME_TO_LIVE: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Runs retention (imports past their organisation's period, sign-in sessions a day after they ended) if its
 /// period is up and no other instance is running it; `None` when it was not this instance's turn.
@@ -156,7 +162,7 @@ pub async fn run_maintenance_if_due(state: &AppState, now: i64) -> ServerResult<
         return Ok(None);
     }
     let ran = async {
-        let imports_erased = crate::review::server::retention::erase_expired(&state.db, now).await?;
+        let imports_erased = crate::review::server::retention::erase_expired(&state.db, &state.memo, now).await?;
         let signin_sessions_deleted = crate::widget::server::sessions::delete_ended(&state.db, now).await?;
         ServerResult::Ok(MaintenanceRun { imports_erased, signin_sessions_deleted })
     }

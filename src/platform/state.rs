@@ -33,6 +33,8 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// Set when the process is shutting down: workers stop after the page they are writing.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Page data that no longer changes (a finished import's), kept for the next view.
+    pub memo: Arc<super::memo::Memo>,
 }
 
 /// How the import pipeline gets the summary it stores with a finished import (wired at start-up: the review

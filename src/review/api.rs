@@ -60,27 +60,18 @@ pub async fn search_applications(query: String) -> AppResult<ApplicationsPage> {
 
 #[server(prefix = "/api", endpoint = "applications/get")]
 pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail> {
-    use super::server::{decide, search};
+    use super::server::decide;
     use crate::account::server::current_user;
     use crate::error::AppError;
-    use crate::imports::server::reads;
     use crate::platform::state::AppState;
     let user = current_user::require_role(crate::shared::Role::can_read_applications).await?;
     let state = AppState::from_context()?;
-    // The import row once: its summary with the stored figures, the open approval, the dates covered and the
-    // application to take up next.
+    // The import row once: its summary with the open approval, the dates covered and the application to take
+    // up next; then the imported data (memoised once the import has finished).
     let (import, case) = super::server::application::open(&state.db, user.organisation_id, import_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let accounts = reads::accounts(&state.db, &import).await?;
-    let owners = reads::owners(&state.db, &import).await?;
-    let first_pages = search::first_pages(&state.db, &import, &accounts, &owners).await?;
-    let summary = import.summary();
-    let analysis = if summary.status.is_finished() && summary.erased_at.is_none() {
-        Some(super::server::analysis::from_stored(&state.db, &import, case.figures, &owners).await?)
-    } else {
-        None
-    };
+    let data = super::server::application::data(&state.db, &state.memo, &import).await?;
     let (approval_request, second_approval_required) = decide::approval_state(case.approval, &user);
     let assignable =
         if user.role.can_decide() { super::server::case::assignable(&state.db, &user).await? } else { vec![] };
@@ -91,10 +82,10 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
         assignable,
         approval_request,
         second_approval_required,
-        analysis,
-        owners,
-        accounts,
-        first_pages,
+        analysis: data.analysis,
+        owners: data.owners,
+        accounts: data.accounts,
+        first_pages: data.first_pages,
         dates_covered: case.dates.range(),
         decisions: decide::decisions(&state.db, &import).await?,
         can_decide: user.role.can_decide(),
@@ -298,6 +289,7 @@ pub async fn erase_application(import_id: ImportId, confirm: Option<String>) -> 
     let state = AppState::from_context()?;
     match erase::erase(
         &state.db,
+        &state.memo,
         crate::account::server::audit::Actor::Member(&admin),
         import_id,
         request::client_ip().await,

@@ -501,8 +501,13 @@ async fn an_admin_erases_imported_data_on_request_and_the_trail_remains() {
     assert_eq!(app_error(erase(&stranger, "erase").await).await, AppError::NotFound);
     assert!(app_error(erase(&admin, "").await).await.field("confirm").is_some(), "confirmation is required");
     assert!(app.count("import_transaction").await > 0);
+    // Viewed before: this instance keeps the finished import's data for the next view, until it is erased.
+    let page = admin.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Jan Kowalski"));
+    assert_eq!(app.state.memo.len(), 1);
 
     assert!(ok(&erase(&admin, "erase").await));
+    assert!(app.state.memo.is_empty(), "the kept copy goes with the data");
     assert_eq!(app.count("import_transaction").await, 0);
     assert_eq!(app.count("import_account").await, 0);
     assert_eq!(app.count("import_owner").await, 0);
@@ -521,6 +526,45 @@ async fn an_admin_erases_imported_data_on_request_and_the_trail_remains() {
     assert_eq!(erasures, 1);
     let page = admin.get(app.url(&format!("/applications/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("erased on request") && !page.contains("Jan Kowalski"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_application_is_read_once_and_never_shown_after_another_instance_erased_it() {
+    let app = spawn_app().await;
+    let (client_id, _, admin) = app.business("memo@example.com").await;
+    let import_id = app.widget_sign_in(&WidgetRun::new(&client_id, "test")).await.unwrap().import_id.unwrap();
+    let path = format!("/applications/{import_id}");
+    let view = || async { admin.get(app.url(&path)).send().await.unwrap().text().await.unwrap() };
+    // Data still arriving is read afresh on every view.
+    assert!(view().await.contains(">queued<"));
+    assert!(app.state.memo.is_empty());
+    app.run_imports().await;
+
+    let first = view().await;
+    assert!(first.contains("Jan Kowalski") && first.contains("data-testid=\"analysis\""));
+    assert_eq!(app.state.memo.len(), 1, "a finished import's data is kept for the next view");
+    let rows = |page: &str| page.matches("<tr").count();
+    let second = view().await;
+    assert_eq!(rows(&second), rows(&first), "the next view shows the same rows");
+    assert!(second.contains("Jan Kowalski") && second.contains("data-testid=\"analysis\""));
+
+    // Another instance sharing the database erases the data: this one still holds its copy, but never shows it.
+    let mut tx = app.db.begin().await.unwrap();
+    let erased = insight::imports::server::erase::erase_data(
+        &mut tx,
+        import_id,
+        insight::imports::model::ErasureReason::Request,
+        chrono::Utc::now().timestamp_millis(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(erased);
+    assert_eq!(app.state.memo.len(), 1);
+    let after = view().await;
+    assert!(after.contains("erased on request"), "the page reads the erasure from the row");
+    assert!(!after.contains("Jan Kowalski") && !after.contains("data-testid=\"analysis\""));
+    assert!(rows(&after) < rows(&first));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -417,6 +417,9 @@ async fn retention_erases_exactly_the_old_imports_once_and_keeps_decisions_and_a
     }
     let kept_before = data_rows(&app, ids[2]).await;
     assert!(kept_before.2 > 0);
+    // Viewed before the run: this instance's copy of the data goes with it.
+    assert!(!app_page(&app, &admin, &format!("/applications/{}", ids[1])).await.contains("erased (retention"));
+    assert_eq!(app.state.memo.len(), 1);
 
     // Two instances run the job at the same moment: one of them does it.
     let (a, b) = tokio::join!(
@@ -426,6 +429,7 @@ async fn retention_erases_exactly_the_old_imports_once_and_keeps_decisions_and_a
     let runs: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
     assert_eq!(runs.len(), 1, "one instance ran it");
     assert_eq!(runs[0].imports_erased, 2);
+    assert!(app.state.memo.is_empty());
     for id in [ids[0], ids[1]] {
         assert_eq!(data_rows(&app, id).await, (0, 0, 0), "import {id} erased");
         let (reason, names, count): (Option<String>, String, i64) =

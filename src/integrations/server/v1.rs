@@ -394,7 +394,7 @@ pub async fn erase_data(
     let id = id.parse::<ImportId>().map_err(|_| Problem::not_found())?;
     let label = caller.label();
     let actor = Actor::ApiKey { organisation_id: caller.organisation_id, label: &label };
-    match erase::erase(&state.db, actor, id, Some(facts.client_ip.to_string())).await? {
+    match erase::erase(&state.db, &state.memo, actor, id, Some(facts.client_ip.to_string())).await? {
         EraseOutcome::Erased => Ok(StatusCode::NO_CONTENT),
         EraseOutcome::NotFound => Err(Problem::not_found()),
         EraseOutcome::NotFinished => {

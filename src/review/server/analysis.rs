@@ -455,24 +455,19 @@ pub async fn stored_or_analyse(db: &Db, import: &OwnedImport, owners: &[Owner]) 
     from_stored(db, import, stored, owners).await
 }
 
-/// The import row's columns behind [`from_stored`], for a read that already fetches the row.
-pub const STORED_FIGURES_COLUMNS: &str = "analysis_json, applicant_name";
+/// The import row's columns behind [`from_stored`].
+const STORED_FIGURES_COLUMNS: &str = "analysis_json, applicant_name";
 
 /// The figures kept with an import and the name the business stated for the applicant.
 #[derive(sqlx::FromRow)]
-pub struct StoredFigures {
+struct StoredFigures {
     analysis_json: Option<String>,
     applicant_name: Option<String>,
 }
 
-/// The analysis from the figures read with the import: the stored ones, else computed (and kept once the
+/// The analysis from the figures stored with the import: those, else computed (and kept once the
 /// import has finished), with the check of the stated name against `owners`.
-pub async fn from_stored(
-    db: &Db,
-    import: &OwnedImport,
-    stored: StoredFigures,
-    owners: &[Owner],
-) -> ServerResult<Analysis> {
+async fn from_stored(db: &Db, import: &OwnedImport, stored: StoredFigures, owners: &[Owner]) -> ServerResult<Analysis> {
     let analysis = match stored.analysis_json.and_then(|json| serde_json::from_str(&json).ok()) {
         Some(analysis) => analysis,
         // Data still arriving: show the figures so far, but keep only those of a finished import.

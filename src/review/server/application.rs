@@ -1,21 +1,22 @@
-//! The application page's one read of the import row: the summary (the organisation-scoped proof of ownership)
-//! with everything else the page takes from that row, so a view costs one statement, not five.
+//! The application page's reads: the import row once — the summary (the organisation-scoped proof of
+//! ownership) with everything else the page takes from that row — and the imported data, which a finished
+//! import no longer changes, so it is memoised for the next view ([`data`]).
 
-use super::analysis::{StoredFigures, STORED_FIGURES_COLUMNS};
 use super::decide::{ApprovalColumns, APPROVAL_COLUMNS};
-use super::search::{DatesCovered, DATES_COVERED_COLUMNS};
-use crate::imports::model::{Decision, ImportStatus};
+use super::search::{self, DatesCovered, DATES_COVERED_COLUMNS};
+use crate::imports::model::{Account, Decision, ImportStatus, Owner};
 use crate::imports::server::reads::{self, OwnedImport};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
+use crate::platform::memo::{Memo, MemoKey};
+use crate::review::model::analysis::Analysis;
+use crate::review::model::views::TransactionPage;
 use crate::shared::{ImportId, OrganisationId};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// What the application page reads off the import row besides its summary, read with it in one statement.
 #[derive(sqlx::FromRow)]
 pub struct CaseRow {
-    #[sqlx(flatten)]
-    pub figures: StoredFigures,
     #[sqlx(flatten)]
     pub approval: ApprovalColumns,
     #[sqlx(flatten)]
@@ -30,9 +31,8 @@ pub async fn open(
     import_id: ImportId,
 ) -> ServerResult<Option<(OwnedImport, CaseRow)>> {
     // Built once: the text depends only on constants.
-    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
-        format!("{STORED_FIGURES_COLUMNS}, {APPROVAL_COLUMNS}, {DATES_COVERED_COLUMNS}, {}", next_unassigned_column())
-    });
+    static COLUMNS: LazyLock<String> =
+        LazyLock::new(|| format!("{APPROVAL_COLUMNS}, {DATES_COVERED_COLUMNS}, {}", next_unassigned_column()));
     reads::find_in_with(db, organisation_id, import_id, &COLUMNS).await
 }
 
@@ -48,4 +48,47 @@ fn next_unassigned_column() -> String {
           ORDER BY n.created_at, n.import_id LIMIT 1) AS next_unassigned",
         pending = Decision::Pending.as_str()
     )
+}
+
+/// What the bank gave for an import, as the application page shows it: owners, accounts, each account's newest
+/// transactions (same order as `accounts`), and the analysis of a finished import whose data was not erased.
+#[derive(Clone)]
+pub struct ImportData {
+    pub owners: Vec<Owner>,
+    pub accounts: Vec<Account>,
+    pub first_pages: Vec<TransactionPage>,
+    pub analysis: Option<Analysis>,
+}
+
+const IMPORT_DATA: &str = "review.import_data";
+
+/// The [`ImportData`] of `import` (a row just read, which proves the caller may see it). A finished import's
+/// data never changes again, only erasure removes it, so it is kept in `memo` under the import and the instant
+/// it finished, and served again only while the row just read says it is finished and not erased.
+pub async fn data(db: &Db, memo: &Memo, import: &OwnedImport) -> ServerResult<ImportData> {
+    let summary = import.summary();
+    let frozen = summary.status.is_finished() && summary.erased_at.is_none();
+    let key = summary.finished_at.filter(|_| frozen).map(|finished_at| MemoKey {
+        kind: IMPORT_DATA,
+        id: import.id().get(),
+        version: finished_at,
+    });
+    if let Some(kept) = key.as_ref().and_then(|k| memo.get::<ImportData>(k)) {
+        return Ok(ImportData::clone(&kept));
+    }
+    let accounts = reads::accounts(db, import).await?;
+    let owners = reads::owners(db, import).await?;
+    let first_pages = search::first_pages(db, import, &accounts, &owners).await?;
+    let analysis = if frozen { Some(super::analysis::stored_or_analyse(db, import, &owners).await?) } else { None };
+    let data = ImportData { owners, accounts, first_pages, analysis };
+    if let Some(key) = key {
+        memo.insert(key, Arc::new(data.clone()));
+    }
+    Ok(data)
+}
+
+/// Forgets the memoised data of an import whose data was just erased (other instances' copies are never served
+/// again, since they check the row, and leave memory with their time to live).
+pub fn forget(memo: &Memo, import_id: ImportId) {
+    memo.forget(IMPORT_DATA, import_id.get());
 }

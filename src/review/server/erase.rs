@@ -6,6 +6,7 @@ use crate::imports::model::{ErasureReason, ImportStatus};
 use crate::imports::server::erase as imports_erase;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
+use crate::platform::memo::Memo;
 use crate::platform::now_ms;
 use crate::shared::ImportId;
 
@@ -16,8 +17,15 @@ pub enum EraseOutcome {
 }
 
 /// Erases what the bank gave us for one application through the one erase path (`imports::server::erase`),
-/// with its audit entry in the same transaction (the path queues the `application.erased` webhook).
-pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<String>) -> ServerResult<EraseOutcome> {
+/// with its audit entry in the same transaction (the path queues the `application.erased` webhook); this
+/// instance's memoised copy of the data goes with it.
+pub async fn erase(
+    db: &Db,
+    memo: &Memo,
+    actor: Actor<'_>,
+    import_id: ImportId,
+    ip: Option<String>,
+) -> ServerResult<EraseOutcome> {
     let mut tx = db.begin().await?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT status FROM import WHERE import_id = $1 AND organisation_id = $2")
@@ -41,5 +49,6 @@ pub async fn erase(db: &Db, actor: Actor<'_>, import_id: ImportId, ip: Option<St
     );
     audit::record(&mut tx, &event).await?;
     tx.commit().await?;
+    super::application::forget(memo, import_id);
     Ok(EraseOutcome::Erased)
 }

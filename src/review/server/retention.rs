@@ -7,6 +7,7 @@ use crate::imports::model::{ErasureReason, ImportStatus};
 use crate::imports::server::erase::erase_data;
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
+use crate::platform::memo::Memo;
 use crate::shared::{ImportId, OrganisationId};
 
 pub const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -16,14 +17,15 @@ const BATCH: i64 = 200;
 pub const ACTOR: &str = "Insight (retention)";
 
 /// Erases every organisation's imports created before its retention period (as of `now`); returns how many.
-pub async fn erase_expired(db: &Db, now: i64) -> ServerResult<i64> {
+/// This instance's memoised copies of their data go with them.
+pub async fn erase_expired(db: &Db, memo: &Memo, now: i64) -> ServerResult<i64> {
     let organisations: Vec<(OrganisationId, i64)> =
         sqlx::query_as("SELECT organisation_id, retention_days FROM organisation ORDER BY organisation_id")
             .fetch_all(&db.pool)
             .await?;
     let mut total = 0;
     for (organisation_id, days) in organisations {
-        let erased = erase_expired_of(db, organisation_id, now - days * DAY_MS, now).await?;
+        let erased = erase_expired_of(db, memo, organisation_id, now - days * DAY_MS, now).await?;
         if erased > 0 {
             let event = NewAuditEvent {
                 organisation_id,
@@ -41,7 +43,13 @@ pub async fn erase_expired(db: &Db, now: i64) -> ServerResult<i64> {
     Ok(total)
 }
 
-async fn erase_expired_of(db: &Db, organisation_id: OrganisationId, cutoff: i64, now: i64) -> ServerResult<i64> {
+async fn erase_expired_of(
+    db: &Db,
+    memo: &Memo,
+    organisation_id: OrganisationId,
+    cutoff: i64,
+    now: i64,
+) -> ServerResult<i64> {
     let finished: Vec<&str> = ImportStatus::FINISHED.iter().map(|s| s.as_str()).collect();
     let mut erased = 0;
     let mut after = 0i64;
@@ -63,8 +71,12 @@ async fn erase_expired_of(db: &Db, organisation_id: OrganisationId, cutoff: i64,
         .await?;
         for (import_id,) in &batch {
             let mut tx = db.begin().await?;
-            erased += i64::from(erase_data(&mut tx, *import_id, ErasureReason::Retention, now).await?);
+            let erased_now = erase_data(&mut tx, *import_id, ErasureReason::Retention, now).await?;
             tx.commit().await?;
+            if erased_now {
+                super::application::forget(memo, *import_id);
+            }
+            erased += i64::from(erased_now);
             after = import_id.get();
         }
         if (batch.len() as i64) < BATCH {
