@@ -1,5 +1,6 @@
 //! Building statements whose filters depend on the request, with their bind values numbered in order.
 
+use super::Backend;
 use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
 use sqlx::Any;
@@ -63,11 +64,12 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// A case-insensitive "contains" over `columns`. Text of ASCII characters only needs one lower-cased match per
-/// column: LOWER() folds ASCII on both engines, and a match of ASCII text is ASCII in the value too. SQLite's
-/// LOWER() and LIKE fold nothing else, so other text is also tried in upper case and title case ("łukasz" finds
-/// "Łukasz", "ŻABKA"). One predicate instead of three per row is what keeps the queue's name search, which
-/// walks rows until a page is full, close to the unfiltered queue.
-pub fn contains_text(b: &mut Binds, columns: &[&str], text: &str) -> String {
+/// column: a match of ASCII text is ASCII in the value too, and SQLite's LIKE ignores ASCII case by itself
+/// (PostgreSQL's does not, so there the value is LOWER()ed; on SQLite LOWER() would only copy every row's text
+/// to fold what LIKE already ignores). SQLite's LOWER() and LIKE fold nothing else, so other text is also tried
+/// in upper case and title case ("łukasz" finds "Łukasz", "ŻABKA"). One cheap predicate per column is what
+/// keeps the queue's name search, which walks rows until a page is full, close to the unfiltered queue.
+pub fn contains_text(b: &mut Binds, backend: Backend, columns: &[&str], text: &str) -> String {
     let lower = b.push_text(like_pattern(&text.to_lowercase()));
     let other_cases = (!text.is_ascii()).then(|| {
         let title: String = text
@@ -83,7 +85,10 @@ pub fn contains_text(b: &mut Binds, columns: &[&str], text: &str) -> String {
     let parts: Vec<String> = columns
         .iter()
         .map(|c| {
-            let mut part = format!("LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\'");
+            let mut part = match backend {
+                Backend::Sqlite => format!("COALESCE({c}, '') LIKE {lower} ESCAPE '\\'"),
+                Backend::Postgres => format!("LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\'"),
+            };
             for case in other_cases.iter().flatten() {
                 part.push_str(&format!(" OR COALESCE({c}, '') LIKE {case} ESCAPE '\\'"));
             }
@@ -108,11 +113,15 @@ mod tests {
     #[test]
     fn ascii_text_is_one_lower_cased_match_per_column_and_other_text_three() {
         let mut b = Binds::default();
-        let ascii = contains_text(&mut b, &["a", "b"], "NoWak");
+        let ascii = contains_text(&mut b, Backend::Sqlite, &["a", "b"], "NoWak");
         assert_eq!(ascii.matches(" LIKE ").count(), 2);
+        assert!(!ascii.contains("LOWER("), "SQLite's LIKE ignores ASCII case itself: {ascii}");
         assert!(matches!(&b.values[..], [BindValue::Text(p)] if p == "%nowak%"));
         let mut b = Binds::default();
-        let other = contains_text(&mut b, &["a", "b"], "łukasz nowak");
+        let postgres = contains_text(&mut b, Backend::Postgres, &["a", "b"], "NoWak");
+        assert_eq!(postgres.matches("LOWER(COALESCE(").count(), 2, "PostgreSQL's LIKE does not: {postgres}");
+        let mut b = Binds::default();
+        let other = contains_text(&mut b, Backend::Sqlite, &["a", "b"], "łukasz nowak");
         assert_eq!(other.matches(" LIKE ").count(), 6);
         let patterns: Vec<&str> =
             b.values.iter().map(|v| if let BindValue::Text(t) = v { t.as_str() } else { "" }).collect();

@@ -57,7 +57,7 @@ pub async fn search(
         sql += &format!(" AND created_at < {}", b.push_int(day_start_ms(to)));
     }
     if let Some(q) = &f.search {
-        sql += &format!(" AND {}", contains_text(&mut b, &["owner_names", "owner_external_id"], q));
+        sql += &format!(" AND {}", contains_text(&mut b, db.backend, &["owner_names", "owner_external_id"], q));
     }
     // Keyset paging on (created_at, import_id): each page costs the same however deep it is.
     let newest_first = f.order == DateOrder::NewestFirst;
@@ -264,7 +264,7 @@ async fn labelled_transactions(
         sql += &format!(" AND t.amount_minor <= {}", b.push_int(max));
     }
     if let Some(text) = &f.text {
-        sql += &format!(" AND {}", contains_text(&mut b, &["t.title", "t.party", "t.kind"], text));
+        sql += &format!(" AND {}", contains_text(&mut b, db.backend, &["t.title", "t.party", "t.kind"], text));
     }
     let (column, downwards) = sort_column(f.sort);
     let backward = matches!(cursor, Some(TransactionCursor::Before(_)));
