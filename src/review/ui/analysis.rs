@@ -288,9 +288,13 @@ const BOTTOM: f64 = 22.0;
 const TOP: f64 = 8.0;
 
 /// A chart coordinate to a tenth of a unit: finer is invisible on a 640-wide chart and only makes the page
-/// heavier (`2.4000000000000004`).
+/// heavier (`2.4000000000000004`). Written from whole tenths: `{:.1}` takes the exact float-to-decimal path
+/// for each of the panel's few hundred coordinates on every view.
 fn coord(v: f64) -> String {
-    format!("{v:.1}")
+    let tenths = (v * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
 }
 
 /// An axis value in whole units (`12 345`), short enough for the margin.
@@ -381,7 +385,8 @@ fn balance_chart(months: &[MonthFlow]) -> Markup {
     let slot = (W - LEFT) / months.len().max(1) as f64;
     let x = move |i: usize| LEFT + (i as f64 + 0.5) * slot;
     let y = |v: i64| TOP + (hi - v) as f64 / span * (H - TOP - BOTTOM);
-    let line = points.iter().map(|(i, _, b)| format!("{:.1},{:.1}", x(*i), y(*b))).collect::<Vec<_>>().join(" ");
+    let line =
+        points.iter().map(|(i, _, b)| format!("{},{}", coord(x(*i)), coord(y(*b)))).collect::<Vec<_>>().join(" ");
     html! {
         svg.chart viewBox=(format!("0 0 {W} {H}")) role="img" aria-label="Balance at the end of each month; the values are in the table below" data-testid="balance-chart" {
             (y_tick(y(hi), &axis_value(hi)))
@@ -409,6 +414,16 @@ mod tests {
         assert_eq!(axis_value(123_456_789), "1\u{202f}234\u{202f}568");
         assert_eq!(axis_value(-50_000), "−500");
         assert_eq!(axis_value(0), "0");
+    }
+
+    #[test]
+    fn coordinates_are_written_to_a_tenth() {
+        assert_eq!(coord(2.4000000000000004), "2.4");
+        assert_eq!(coord(640.0), "640.0");
+        assert_eq!(coord(12.36), "12.4");
+        assert_eq!(coord(0.04), "0.0");
+        assert_eq!(coord(-0.06), "-0.1");
+        assert_eq!(coord(-12.34), "-12.3");
     }
 
     #[test]
