@@ -83,6 +83,7 @@ pub async fn get_application(import_id: ImportId) -> AppResult<ApplicationDetail
         approval_request,
         second_approval_required,
         analysis: data.analysis,
+        analysis_html: data.analysis_html,
         owners: data.owners,
         accounts: data.accounts,
         first_pages: data.first_pages,

@@ -547,6 +547,11 @@ async fn a_finished_application_is_read_once_and_never_shown_after_another_insta
     let second = view().await;
     assert_eq!(rows(&second), rows(&first), "the next view shows the same rows");
     assert!(second.contains("Jan Kowalski") && second.contains("data-testid=\"analysis\""));
+    let panel = |page: &str| {
+        let start = page.find("data-testid=\"analysis\"").expect("an analysis panel");
+        page[start..start + page[start..].find("</section>").expect("its end")].to_string()
+    };
+    assert_eq!(panel(&second), panel(&first), "the panel written once is the one shown again");
 
     // Another instance sharing the database erases the data: this one still holds its copy, but never shows it.
     let mut tx = app.db.begin().await.unwrap();

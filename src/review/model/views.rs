@@ -4,6 +4,7 @@
 use crate::imports::model::{Account, Decision, ImportSummary, Owner, Transaction};
 use crate::shared::instant::as_rfc3339;
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
 
 pub const TRANSACTIONS_PER_PAGE: i64 = 50;
 
@@ -53,6 +54,30 @@ pub struct ApplicationDetail {
     pub second_approval_required: bool,
     /// An approval waiting for a second reviewer, if there is one.
     pub approval_request: Option<ApprovalRequest>,
+    /// Where the server keeps the analysis panel's HTML while it keeps the import's data (never sent).
+    #[serde(skip)]
+    pub analysis_html: RenderedOnce,
+}
+
+/// HTML that a page part writes once and every later view of the same unchanging data reuses: the server
+/// hands one out with each memoised import's data (`review::server::application::data`), so it lives and goes
+/// with that data. Empty (the default, and always in the browser), the part is written on each view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderedOnce(Option<Arc<OnceLock<String>>>);
+
+impl RenderedOnce {
+    /// A place that keeps what is written into it.
+    pub fn kept() -> Self {
+        Self(Some(Arc::new(OnceLock::new())))
+    }
+
+    /// The HTML written before, else `write`'s (kept for next time when this is a kept place).
+    pub fn get_or_write(&self, write: impl FnOnce() -> String) -> String {
+        match &self.0 {
+            Some(kept) => kept.get_or_init(write).clone(),
+            None => write(),
+        }
+    }
 }
 
 /// An approval that waits for a different reviewer to confirm it or send it back (four eyes).
@@ -107,4 +132,34 @@ pub struct Counts {
     pub by_decision: Vec<(String, i64)>,
     /// How many of the imports came from sandbox banks.
     pub sandbox: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RenderedOnce;
+
+    #[test]
+    fn a_kept_place_writes_once_for_all_its_copies_and_an_empty_one_every_time() {
+        let kept = RenderedOnce::kept();
+        let copy = kept.clone();
+        let mut writes = 0;
+        assert_eq!(
+            kept.get_or_write(|| {
+                writes += 1;
+                "<p>1</p>".into()
+            }),
+            "<p>1</p>"
+        );
+        assert_eq!(
+            copy.get_or_write(|| {
+                writes += 1;
+                "<p>2</p>".into()
+            }),
+            "<p>1</p>"
+        );
+        assert_eq!(writes, 1);
+        let empty = RenderedOnce::default();
+        assert_eq!(empty.get_or_write(|| "<p>a</p>".into()), "<p>a</p>");
+        assert_eq!(empty.get_or_write(|| "<p>b</p>".into()), "<p>b</p>");
+    }
 }

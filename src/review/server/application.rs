@@ -10,7 +10,7 @@ use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::platform::memo::{Memo, MemoKey};
 use crate::review::model::analysis::Analysis;
-use crate::review::model::views::TransactionPage;
+use crate::review::model::views::{RenderedOnce, TransactionPage};
 use crate::shared::{ImportId, OrganisationId};
 use std::sync::{Arc, LazyLock};
 
@@ -58,13 +58,16 @@ pub struct ImportData {
     pub accounts: Vec<Account>,
     pub first_pages: Vec<TransactionPage>,
     pub analysis: Option<Analysis>,
+    /// The analysis panel's HTML, written by the first view that shows it and kept with the data.
+    pub analysis_html: RenderedOnce,
 }
 
 const IMPORT_DATA: &str = "review.import_data";
 
 /// The [`ImportData`] of `import` (a row just read, which proves the caller may see it). A finished import's
 /// data never changes again, only erasure removes it, so it is kept in `memo` under the import and the instant
-/// it finished, and served again only while the row just read says it is finished and not erased.
+/// it finished, and served again only while the row just read says it is finished and not erased. The analysis
+/// panel's HTML is kept with it once the first view has written it.
 pub async fn data(db: &Db, memo: &Memo, import: &OwnedImport) -> ServerResult<ImportData> {
     let summary = import.summary();
     let frozen = summary.status.is_finished() && summary.erased_at.is_none();
@@ -80,8 +83,9 @@ pub async fn data(db: &Db, memo: &Memo, import: &OwnedImport) -> ServerResult<Im
     let owners = reads::owners(db, import).await?;
     let first_pages = search::first_pages(db, import, &accounts, &owners).await?;
     let analysis = if frozen { Some(super::analysis::stored_or_analyse(db, import, &owners).await?) } else { None };
-    let data = ImportData { owners, accounts, first_pages, analysis };
+    let mut data = ImportData { owners, accounts, first_pages, analysis, analysis_html: RenderedOnce::default() };
     if let Some(key) = key {
+        data.analysis_html = RenderedOnce::kept();
         memo.insert(key, Arc::new(data.clone()));
     }
     Ok(data)

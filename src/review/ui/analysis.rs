@@ -3,12 +3,15 @@
 //! The panel has no reactive part (links, tables, two SVG charts), and it is most of the application page's
 //! markup. It is written with `maud` straight into one string, every value escaped, and handed to the page as
 //! the section's inner HTML: a view tree of the same markup was built, rendered to HTML and dropped again on
-//! every page view, a quarter of the page's server time under load (README, "Pages under load"). Hydration
-//! leaves server-rendered inner HTML as it is; a client-side refresh of the application writes the new one.
+//! every page view, a quarter of the page's server time under load (README, "Pages under load"). For a
+//! finished import the server writes it once and keeps it with the import's memoised data (`RenderedOnce`).
+//! Hydration leaves server-rendered inner HTML as it is; a client-side refresh of the application writes the
+//! new one.
 
 use crate::review::model::analysis::{Analysis, MonthFlow};
 use crate::review::model::evidence::{EvidenceFilter, Flow};
 use crate::review::model::income::IncomeConfirmation;
+use crate::review::model::views::RenderedOnce;
 use crate::shared::money::{display_amount, display_minor, group_thousands};
 use crate::shared::ImportId;
 use leptos::prelude::*;
@@ -19,9 +22,11 @@ fn month_href(import_id: ImportId, month: &str, flow: Flow) -> String {
     EvidenceFilter { month: Some(month.to_string()), flow: Some(flow), ..Default::default() }.href(import_id)
 }
 
+/// `written` holds the panel's HTML when the server keeps it with the import's data (written once, reused).
 #[component]
-pub fn AnalysisPanel(analysis: Analysis, import_id: ImportId) -> impl IntoView {
-    view! { <section class="card" data-testid="analysis" inner_html=analysis_html(&analysis, import_id)></section> }
+pub fn AnalysisPanel(analysis: Analysis, import_id: ImportId, written: RenderedOnce) -> impl IntoView {
+    let html = written.get_or_write(|| analysis_html(&analysis, import_id));
+    view! { <section class="card" data-testid="analysis" inner_html=html></section> }
 }
 
 /// The panel's content: its heading and, once there are transactions, the figures.

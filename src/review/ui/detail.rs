@@ -89,6 +89,7 @@ fn Detail(
     // The large parts move out first, so the two panels' copies of `d` hold only the case's small fields.
     let mut d = d;
     let analysis = d.analysis.take();
+    let analysis_html = std::mem::take(&mut d.analysis_html);
     let owners = std::mem::take(&mut d.owners);
     let accounts = std::mem::take(&mut d.accounts);
     let first_pages = std::mem::take(&mut d.first_pages);
@@ -132,7 +133,7 @@ fn Detail(
                 format_instant(at),
             )}</p>
         })}
-        {analysis.map(|analysis| view! { <AnalysisPanel analysis import_id=s.import_id/> })}
+        {analysis.map(|analysis| view! { <AnalysisPanel analysis import_id=s.import_id written=analysis_html/> })}
         <section class="card" data-testid="owners">
             <h2>"Owners"</h2>
             {if owners.is_empty() { view! { <p class="muted">"No owners imported yet."</p> }.into_any() } else {
