@@ -444,20 +444,6 @@ fn analyse_stored(
     })
 }
 
-/// The stored analysis of a finished import (computing and storing it first if it is missing), with the check of
-/// the business's `applicantName` against the owners.
-pub async fn stored_or_analyse(db: &Db, import: &OwnedImport, owners: &[Owner]) -> ServerResult<Analysis> {
-    let stored: StoredFigures =
-        sqlx::query_as(&format!("SELECT {STORED_FIGURES_COLUMNS} FROM import WHERE import_id = $1"))
-            .bind(import.id())
-            .fetch_one(&db.pool)
-            .await?;
-    from_stored(db, import, stored, owners).await
-}
-
-/// The import row's columns behind [`from_stored`].
-const STORED_FIGURES_COLUMNS: &str = "analysis_json, applicant_name";
-
 /// The figures kept with an import and the name the business stated for the applicant.
 #[derive(sqlx::FromRow)]
 struct StoredFigures {
@@ -465,9 +451,14 @@ struct StoredFigures {
     applicant_name: Option<String>,
 }
 
-/// The analysis from the figures stored with the import: those, else computed (and kept once the
-/// import has finished), with the check of the stated name against `owners`.
-async fn from_stored(db: &Db, import: &OwnedImport, stored: StoredFigures, owners: &[Owner]) -> ServerResult<Analysis> {
+/// The stored analysis of a finished import (computing and storing it first if it is missing; data still
+/// arriving is analysed without keeping the result), with the check of the business's `applicantName` against
+/// the owners.
+pub async fn stored_or_analyse(db: &Db, import: &OwnedImport, owners: &[Owner]) -> ServerResult<Analysis> {
+    let stored: StoredFigures = sqlx::query_as("SELECT analysis_json, applicant_name FROM import WHERE import_id = $1")
+        .bind(import.id())
+        .fetch_one(&db.pool)
+        .await?;
     let analysis = match stored.analysis_json.and_then(|json| serde_json::from_str(&json).ok()) {
         Some(analysis) => analysis,
         // Data still arriving: show the figures so far, but keep only those of a finished import.

@@ -83,9 +83,10 @@ pub async fn data(db: &Db, memo: &Memo, import: &OwnedImport) -> ServerResult<Im
     let owners = reads::owners(db, import).await?;
     let first_pages = search::first_pages(db, import, &accounts, &owners).await?;
     let analysis = if frozen { Some(super::analysis::stored_or_analyse(db, import, &owners).await?) } else { None };
-    let mut data = ImportData { owners, accounts, first_pages, analysis, analysis_html: RenderedOnce::default() };
+    // Only data that is kept keeps its panel: otherwise each view writes its own.
+    let analysis_html = if key.is_some() { RenderedOnce::kept() } else { RenderedOnce::default() };
+    let data = ImportData { owners, accounts, first_pages, analysis, analysis_html };
     if let Some(key) = key {
-        data.analysis_html = RenderedOnce::kept();
         memo.insert(key, Arc::new(data.clone()));
     }
     Ok(data)
