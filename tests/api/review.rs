@@ -264,6 +264,20 @@ async fn the_queue_searches_filters_and_pages_without_gaps() {
     assert_eq!(search("q=ANNA+KOWALSKA").await.rows.len(), 10, "upper-case ASCII text finds them too");
     assert_eq!(search("q=case-07").await.rows.len(), 1);
     assert_eq!(search("q=100%25").await.rows.len(), 0, "LIKE wildcards in the search are literal");
+    assert_eq!(search("q=CASE-07").await.rows.len(), 1, "the reference in any case too");
+    // Names beyond ASCII, in whatever case they are typed, on both engines (the engine keeps the searched text
+    // from the names it stores: a changed name is found by its new text only).
+    let renamed = first.rows[0].import_id;
+    sqlx::query("UPDATE import SET owner_names = 'Łukasz Żabiński' WHERE import_id = $1")
+        .bind(renamed)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    for q in ["q=łukasz", "q=ŁUKASZ", "q=żabiński", "q=ŻABIŃSKI", "q=Łukasz+Żabiński", "q=kasz+%C5%BCab"] {
+        let found = search(q).await.rows;
+        assert_eq!(found.iter().map(|r| r.import_id).collect::<Vec<_>>(), [renamed], "{q}");
+    }
+    assert_eq!(search("q=żabiński+case").await.rows.len(), 0, "a match lies within the names or the reference");
     assert_eq!(search("status=succeeded&decision=pending&bank=demo-pl").await.rows.len(), 25);
     assert_eq!(search("status=failed").await.rows.len(), 0);
     assert_eq!(search("from=2000-01-01&to=2000-12-31").await.rows.len(), 0);

@@ -508,7 +508,9 @@ async fn post(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &st
 }
 
 /// Turns two-factor on for the signed-in client; returns the secret and the recovery codes.
-async fn enable_two_factor(app: &TestApp, c: &reqwest::Client) -> (String, Vec<String>) {
+/// Turns two-factor on with the code of the current time step: the secret, the recovery codes, and the time
+/// whose step the confirmation used up.
+async fn enable_two_factor(app: &TestApp, c: &reqwest::Client) -> (String, Vec<String>, u64) {
     let r = post(app, c, "/api/security/begin", &[]).await;
     assert!(ok(&r));
     let setup: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
@@ -519,10 +521,11 @@ async fn enable_two_factor(app: &TestApp, c: &reqwest::Client) -> (String, Vec<S
     assert!(setup["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/Insight:"));
     let wrong = post(app, c, "/api/security/confirm", &[("code", "000000")]).await;
     assert!(app_error(wrong).await.field("code").is_some(), "a wrong code does not turn it on");
-    let r = post(app, c, "/api/security/confirm", &[("code", &app_code(&secret, unix_now()))]).await;
+    let confirmed_at = unix_now();
+    let r = post(app, c, "/api/security/confirm", &[("code", &app_code(&secret, confirmed_at))]).await;
     assert!(ok(&r));
     let codes: Vec<String> = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-    (secret, codes)
+    (secret, codes, confirmed_at)
 }
 
 async fn password_step(app: &TestApp, email: &str) -> reqwest::Client {
@@ -535,7 +538,7 @@ async fn password_step(app: &TestApp, email: &str) -> reqwest::Client {
 async fn two_factor_needs_a_fresh_code_after_the_password_and_a_recovery_code_works_once() {
     let app = spawn_app().await;
     let (_, _, owner) = app.business("totp@example.com").await;
-    let (secret, codes) = enable_two_factor(&app, &owner).await;
+    let (secret, codes, confirmed_at) = enable_two_factor(&app, &owner).await;
     assert_eq!(codes.len(), 10);
     // Stored sealed and hashed: neither the secret nor a recovery code is in the database as such.
     let (sealed,): (String,) = sqlx::query_as("SELECT totp_secret FROM app_user WHERE email = 'totp@example.com'")
@@ -552,9 +555,10 @@ async fn two_factor_needs_a_fresh_code_after_the_password_and_a_recovery_code_wo
     let c = password_step(&app, "totp@example.com").await;
     assert!(c.get(app.url("/dashboard")).send().await.unwrap().status().is_redirection(), "not signed in yet");
     // The code confirmed at set-up was used: its time step cannot be replayed. The next step's code works.
-    let used = post(&app, &c, "/api/auth/code", &[("code", &app_code(&secret, unix_now()))]).await;
+    // (The step of the set-up's code, not of the clock now: the clock may have crossed into the next step.)
+    let used = post(&app, &c, "/api/auth/code", &[("code", &app_code(&secret, confirmed_at))]).await;
     assert!(app_error(used).await.field("code").is_some(), "a used time step is refused");
-    let next = app_code(&secret, unix_now() + 30);
+    let next = app_code(&secret, confirmed_at + 30);
     assert!(ok(&post(&app, &c, "/api/auth/code", &[("code", &next)]).await));
     assert_eq!(app.dashboard_html(&c).await.0, 200, "signed in");
     // The same code twice: a second log-in cannot reuse it.
@@ -581,7 +585,7 @@ async fn two_factor_needs_a_fresh_code_after_the_password_and_a_recovery_code_wo
 async fn wrong_authentication_codes_count_toward_the_log_in_limit() {
     let app = spawn_app_with(|s| s.limits.login_failures_allowed = 3).await;
     let (_, _, owner) = app.business("totp-limit@example.com").await;
-    let (secret, _) = enable_two_factor(&app, &owner).await;
+    let (secret, _, _) = enable_two_factor(&app, &owner).await;
     // Giving the right password again between guesses does not reset the count of wrong codes.
     let mut c = client();
     for _ in 0..3 {

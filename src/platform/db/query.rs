@@ -67,21 +67,11 @@ fn like_pattern(text: &str) -> String {
 /// column: a match of ASCII text is ASCII in the value too, and SQLite's LIKE ignores ASCII case by itself
 /// (PostgreSQL's does not, so there the value is LOWER()ed; on SQLite LOWER() would only copy every row's text
 /// to fold what LIKE already ignores). SQLite's LOWER() and LIKE fold nothing else, so other text is also tried
-/// in upper case and title case ("łukasz" finds "Łukasz", "ŻABKA"). One cheap predicate per column is what
-/// keeps the queue's name search, which walks rows until a page is full, close to the unfiltered queue.
+/// in upper case and title case ("łukasz" finds "Łukasz", "ŻABKA"). One cheap predicate per column: a
+/// transaction filter walks rows until a page is full.
 pub fn contains_text(b: &mut Binds, backend: Backend, columns: &[&str], text: &str) -> String {
     let lower = b.push_text(like_pattern(&text.to_lowercase()));
-    let other_cases = (!text.is_ascii()).then(|| {
-        let title: String = text
-            .split(' ')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect()).unwrap_or_default()
-            })
-            .collect::<Vec<String>>()
-            .join(" ");
-        [b.push_text(like_pattern(&text.to_uppercase())), b.push_text(like_pattern(&title))]
-    });
+    let other_cases: Vec<String> = other_cases(text).into_iter().map(|case| b.push_text(like_pattern(&case))).collect();
     let parts: Vec<String> = columns
         .iter()
         .map(|c| {
@@ -89,12 +79,50 @@ pub fn contains_text(b: &mut Binds, backend: Backend, columns: &[&str], text: &s
                 Backend::Sqlite => format!("COALESCE({c}, '') LIKE {lower} ESCAPE '\\'"),
                 Backend::Postgres => format!("LOWER(COALESCE({c}, '')) LIKE {lower} ESCAPE '\\'"),
             };
-            for case in other_cases.iter().flatten() {
+            for case in &other_cases {
                 part.push_str(&format!(" OR COALESCE({c}, '') LIKE {case} ESCAPE '\\'"));
             }
             part
         })
         .collect();
+    format!("({})", parts.join(" OR "))
+}
+
+/// Upper and title case of text that is not ASCII ("łukasz" → "ŁUKASZ", "Łukasz"): the cases SQLite's case
+/// folding, which knows only ASCII letters, cannot match by itself. None for ASCII text.
+fn other_cases(text: &str) -> Vec<String> {
+    if text.is_ascii() {
+        return vec![];
+    }
+    let title: String = text
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect()).unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ");
+    vec![text.to_uppercase(), title]
+}
+
+/// A case-insensitive "contains" over a column the engine keeps as `lower(…)` of the searched text: a plain
+/// substring test (`instr` / `strpos`, no pattern to escape or match) of the lower-cased text, and for other
+/// than ASCII text also of its upper and title case with ASCII letters folded (SQLite's `lower()`, like a
+/// PostgreSQL cluster in the C locale, folds only ASCII: "ŁUKASZ" is kept as "Łukasz"). It finds what
+/// [`contains_text`] finds in the columns the text is made of.
+pub fn contains_folded(b: &mut Binds, backend: Backend, column: &str, text: &str) -> String {
+    let mut needles = vec![text.to_lowercase()];
+    for case in other_cases(text) {
+        let folded = case.to_ascii_lowercase();
+        if !needles.contains(&folded) {
+            needles.push(folded);
+        }
+    }
+    let find = match backend {
+        Backend::Sqlite => "instr",
+        Backend::Postgres => "strpos",
+    };
+    let parts: Vec<String> = needles.into_iter().map(|n| format!("{find}({column}, {}) > 0", b.push_text(n))).collect();
     format!("({})", parts.join(" OR "))
 }
 
@@ -126,6 +154,24 @@ mod tests {
         let patterns: Vec<&str> =
             b.values.iter().map(|v| if let BindValue::Text(t) = v { t.as_str() } else { "" }).collect();
         assert_eq!(patterns, ["%łukasz nowak%", "%ŁUKASZ NOWAK%", "%Łukasz Nowak%"]);
+    }
+
+    #[test]
+    fn a_folded_column_is_searched_by_substring_of_each_distinct_case() {
+        let texts = |b: &Binds| -> Vec<String> {
+            b.values.iter().map(|v| if let BindValue::Text(t) = v { t.clone() } else { String::new() }).collect()
+        };
+        let mut b = Binds::default();
+        assert_eq!(contains_folded(&mut b, Backend::Sqlite, "s", "NoWak"), "(instr(s, $1) > 0)");
+        assert_eq!(texts(&b), ["nowak"]);
+        let mut b = Binds::default();
+        assert_eq!(contains_folded(&mut b, Backend::Postgres, "s", "100%_"), "(strpos(s, $1) > 0)");
+        assert_eq!(texts(&b), ["100%_"], "no pattern characters to escape");
+        let mut b = Binds::default();
+        let other = contains_folded(&mut b, Backend::Sqlite, "s", "ŁUKASZ nowak");
+        // Upper and title case fold to the same ASCII-lowered text: "Łukasz nowak", tried once.
+        assert_eq!(other, "(instr(s, $1) > 0 OR instr(s, $2) > 0)");
+        assert_eq!(texts(&b), ["łukasz nowak", "Łukasz nowak"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::imports::model::{Account, Environment, ImportSummary, Owner, Transaction};
 use crate::imports::server::reads::{self, OwnedImport, SUMMARY_COLUMNS, TRANSACTION_COLUMNS};
-use crate::platform::db::query::{contains_text, Binds};
+use crate::platform::db::query::{contains_folded, contains_text, Binds};
 use crate::platform::db::Db;
 use crate::platform::error::ServerResult;
 use crate::review::model::filter::{
@@ -57,7 +57,8 @@ pub async fn search(
         sql += &format!(" AND created_at < {}", b.push_int(day_start_ms(to)));
     }
     if let Some(q) = &f.search {
-        sql += &format!(" AND {}", contains_text(&mut b, db.backend, &["owner_names", "owner_external_id"], q));
+        // `search_text` is the owners' names and the reference, lower-cased by the engine (migration 0023).
+        sql += &format!(" AND {}", contains_folded(&mut b, db.backend, "search_text", q));
     }
     // Keyset paging on (created_at, import_id): each page costs the same however deep it is.
     let newest_first = f.order == DateOrder::NewestFirst;
